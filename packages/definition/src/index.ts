@@ -1,1 +1,3 @@
-export {};
+// Node entry: everything of the browser entry plus what needs Node (hashing, the file system).
+export * from './browser.js';
+export { digest } from './digest.js';

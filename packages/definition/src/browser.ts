@@ -1,0 +1,40 @@
+// Browser-safe entry: no Node APIs. The editor imports only this.
+export type * from './generated/connector.generated.js';
+export type * from './generated/contract.generated.js';
+export { connectorSchema, contractSchema } from './generated/schemas.generated.js';
+export {
+  DEFINITION_ERROR_CODES,
+  escapePointerToken,
+  parsePointer,
+  pointerOf,
+  valueAt,
+  type DefinitionErrorCode,
+  type Issue,
+  type ValidationResult,
+} from './issues.js';
+export { RUN_ERROR_CODES, isRunErrorCode, type RunErrorCode } from './run-errors.js';
+export {
+  MAX_DOCUMENT_BYTES,
+  MAX_NESTING_DEPTH,
+  canonicalJson,
+  checkValueLimits,
+  parseJson,
+  type ParseIssue,
+  type ParseJsonResult,
+} from './json.js';
+export {
+  findTemplates,
+  isTemplated,
+  scanTemplates,
+  type TemplatePart,
+  type TemplateScan,
+} from './templates.js';
+export { checkExpression, checkTemplate, rootNames } from './expressions.js';
+export { validate } from './validate.js';
+export { checkContractSchema } from './schema-check.js';
+export {
+  FLOW_VARIABLES,
+  RESPONSE_VARIABLES,
+  RESERVED_CREDENTIAL_NAMES,
+  hostOf,
+} from './semantic.js';
