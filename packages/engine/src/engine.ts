@@ -84,12 +84,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
   // Body conditions of `outcomes` rules run in the installation's own isolate, as a run of their
   // own beside the flow that is waiting on the bridge (the pool runs both concurrently).
   const rulesIn =
-    (key: string): RuleEvaluator =>
+    (key: string, scope: Record<string, unknown>): RuleEvaluator =>
     async (candidates, answer) => {
       const result = (await pool.run(
         key,
         ENTRY_OUTCOME,
-        { rules: candidates, response: answer },
+        { rules: candidates, response: answer, scope },
         silentBridge,
       )) as {
         ok: boolean;
@@ -156,7 +156,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
       tokens,
       timeoutMs,
       maxResponseBytes,
-      evaluateRules: rulesIn(key),
+      // Message templates of outcomes rules may use the run's input, items, config and meta.
+      evaluateRules: rulesIn(key, {
+        input: request.input,
+        items: batchedItems,
+        config: request.config ?? {},
+        meta,
+      }),
       ...(options.logger ? { logger: options.logger } : {}),
       calls,
       secrets,

@@ -29,3 +29,13 @@ export type {
 export { verifyWebhook } from './webhooks/verify.js';
 export type { VerifyResult, WebhookHeaders, WebhookVerify } from './webhooks/verify.js';
 export { standardWebhooksSignature } from './webhooks/signatures.js';
+export { runContracts, placeholderCredentials } from './contracts/run-contracts.js';
+export type {
+  ContractCaseView,
+  ContractResult,
+  RunContractsOptions,
+} from './contracts/run-contracts.js';
+export { RecordedTransport } from './contracts/recorded-transport.js';
+export type { RecordedInteraction } from './contracts/recorded-transport.js';
+export { match as matchContract, formatDiff } from './contracts/matchers.js';
+export type { Mismatch } from './contracts/matchers.js';

@@ -18,7 +18,7 @@ import type {
   FlowView,
   HttpNodeView,
 } from '../definition.js';
-import { EngineError, isCoded } from '../errors.js';
+import { classifyError, EngineError, isCoded } from '../errors.js';
 import { maskDeep, maskText, secretList } from '../mask.js';
 import type { CallRecord, EngineLogger, RunMeta } from '../types.js';
 import { standardWebhooksSignature } from '../webhooks/signatures.js';
@@ -426,8 +426,13 @@ export function createBridge(context: BridgeContext): Bridge {
       if (verdict.class === 'success') return { ok: true, response: answer };
       if (verdict.class === 'transient' && (await retryAfter(callCtx, outcome))) continue;
       if (request.raw) return { ok: true, response: answer };
-      const code =
-        verdict.class === 'transient' ? 'PARTNER_TRANSIENT' : (verdict.code ?? 'PARTNER_PERMANENT');
+      // A rule's code is kept when classifyError agrees with the rule's outcome (RATE_LIMITED on a
+      // transient rule, a connector's own code on a permanent one); otherwise the generic partner
+      // code carries the class and the rule's code travels in details.partnerCode, so the class of
+      // a RunError always comes from classifyError alone.
+      const generic = verdict.class === 'transient' ? 'PARTNER_TRANSIENT' : 'PARTNER_PERMANENT';
+      const keep = verdict.code !== undefined && classifyError(verdict.code) === verdict.class;
+      const code = keep && verdict.code !== undefined ? verdict.code : generic;
       const message =
         verdict.message ??
         `${method} ${displayUrl} answered ${response.status} (${verdict.class}) after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${text(clipBody(answer.body)).slice(0, 300)}`;
@@ -436,7 +441,7 @@ export function createBridge(context: BridgeContext): Bridge {
         body: clipBody(answer.body),
         nodeId: request.nodeId,
         attempts: attempt,
-        ...(verdict.code && verdict.class === 'transient' ? { partnerCode: verdict.code } : {}),
+        ...(verdict.code !== undefined && !keep ? { partnerCode: verdict.code } : {}),
       });
     }
 
