@@ -1,0 +1,37 @@
+import { Body, Controller, Inject, Post } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CorrelationId, CurrentPrincipal, RequireScopes } from '../auth/auth.decorators.js';
+import { SCOPES } from '../auth/principal.js';
+import type { Principal, Scope } from '../auth/principal.js';
+import { BodySchemaPipe } from '../common/body.pipe.js';
+import { ApiKeyService } from './api-key.service.js';
+
+const createKeySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['scopes'],
+  properties: {
+    tenantId: { type: 'string', minLength: 1 },
+    name: { type: 'string', maxLength: 200 },
+    scopes: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...SCOPES] } },
+  },
+};
+
+@ApiTags('api-keys')
+@Controller('v1/api-keys')
+export class ApiKeyController {
+  constructor(@Inject(ApiKeyService) private readonly keys: ApiKeyService) {}
+
+  @Post()
+  @RequireScopes('admin')
+  @ApiOperation({ summary: 'Create an API key; the key is in this answer only' })
+  @ApiBody({ schema: createKeySchema })
+  create(
+    @Body(new BodySchemaPipe(createKeySchema))
+    body: { tenantId?: string; scopes: Scope[]; name?: string },
+    @CurrentPrincipal() principal: Principal,
+    @CorrelationId() correlationId: string,
+  ) {
+    return this.keys.create(body, principal, correlationId);
+  }
+}

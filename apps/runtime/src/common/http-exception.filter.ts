@@ -1,0 +1,111 @@
+import { Catch, HttpException, Logger } from '@nestjs/common';
+import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { DomainError } from './domain-error.js';
+import type { DomainErrorCode } from './domain-error.js';
+
+export function statusOf(code: DomainErrorCode): number {
+  switch (code) {
+    case 'VALIDATION_FAILED':
+    case 'PUBLISH_REFUSED':
+    case 'NO_MATCHING_VERSION':
+      return 422;
+    case 'UNAUTHENTICATED':
+    case 'WEBHOOK_SIGNATURE_INVALID':
+      return 401;
+    case 'FORBIDDEN':
+      return 403;
+    case 'NOT_FOUND':
+    case 'TENANT_NOT_FOUND':
+    case 'CONNECTOR_NOT_FOUND':
+    case 'CONNECTOR_VERSION_NOT_FOUND':
+    case 'INSTALLATION_NOT_FOUND':
+    case 'ACTION_NOT_FOUND':
+    case 'TRIGGER_NOT_FOUND':
+    case 'RUN_NOT_FOUND':
+    case 'BATCH_NOT_FOUND':
+      return 404;
+    case 'VERSION_EXISTS':
+    case 'IDEMPOTENCY_CONFLICT':
+    case 'INSTALLATION_DISABLED':
+      return 409;
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
+    case 'RATE_LIMITED':
+      return 429;
+    case 'RUN_FAILED':
+      return 502;
+    case 'DEPENDENCY_UNAVAILABLE':
+      return 503;
+    case 'INTERNAL':
+      return 500;
+  }
+}
+
+interface FastifyErrorLike {
+  statusCode?: number;
+  code?: string;
+  message: string;
+}
+
+// Errors of the HTTP layer itself (body too large, bad JSON, unknown route) reach us as Nest or
+// Fastify errors; they are translated into the same envelope.
+function fromHttp(error: unknown): DomainError {
+  if (error instanceof DomainError) return error;
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    if (status === 404) return new DomainError('NOT_FOUND', 'no such route');
+    if (status === 413)
+      return new DomainError('PAYLOAD_TOO_LARGE', 'the request body is over 10 MB');
+    if (status === 400) return new DomainError('VALIDATION_FAILED', error.message, { errors: [] });
+    if (status === 401) return new DomainError('UNAUTHENTICATED', error.message);
+    if (status === 403) return new DomainError('FORBIDDEN', error.message);
+  }
+  const fastify = error as FastifyErrorLike;
+  if (fastify && typeof fastify === 'object' && typeof fastify.statusCode === 'number') {
+    if (fastify.statusCode === 413)
+      return new DomainError('PAYLOAD_TOO_LARGE', 'the request body is over 10 MB');
+    if (fastify.statusCode === 415) {
+      return new DomainError('VALIDATION_FAILED', 'send the body as application/json', {
+        errors: [],
+      });
+    }
+    if (fastify.statusCode === 400) {
+      return new DomainError(
+        'VALIDATION_FAILED',
+        `the body is not valid JSON: ${fastify.message}`,
+        {
+          errors: [{ pointer: '', code: 'INVALID_JSON', message: fastify.message }],
+        },
+      );
+    }
+  }
+  return new DomainError('INTERNAL', 'internal error');
+}
+
+@Catch()
+export class DomainExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const error = fromHttp(exception);
+    const status = statusOf(error.code);
+    if (status >= 500) {
+      this.logger.error(
+        `request failed: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
+      );
+    }
+    if (error.code === 'RATE_LIMITED') {
+      const retryAfter = (error.details as { retryAfterSec?: number } | undefined)?.retryAfterSec;
+      if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
+    }
+    void reply.status(status).send({
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.details !== undefined ? { details: error.details } : {}),
+      },
+    });
+  }
+}

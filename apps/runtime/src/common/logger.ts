@@ -1,0 +1,73 @@
+import type { LoggerService } from '@nestjs/common';
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+
+// Paths a credential can appear under in anything we log; pino replaces them before a line is written.
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  'credentials',
+  '*.credentials',
+  '*.*.credentials',
+  'password',
+  '*.password',
+  'apiKey',
+  '*.apiKey',
+  'token',
+  '*.token',
+  'clientSecret',
+  '*.clientSecret',
+  'secret',
+  '*.secret',
+  'key',
+  '*.key',
+];
+
+export function createRootLogger(level: string): Logger {
+  return pino({
+    level,
+    base: { service: 'plugboard-runtime', pid: process.pid },
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+}
+
+export const LOGGER = Symbol('LOGGER');
+
+/** Nest's own messages (module init, route map) go through the same pino logger. */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  private write(
+    level: 'info' | 'error' | 'warn' | 'debug' | 'trace',
+    message: unknown,
+    rest: unknown[],
+  ): void {
+    const context =
+      rest.length > 0 && typeof rest[rest.length - 1] === 'string'
+        ? rest[rest.length - 1]
+        : undefined;
+    const fields = context ? { context } : {};
+    if (typeof message === 'string') this.logger[level](fields, message);
+    else this.logger[level]({ ...fields, detail: message });
+  }
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.write('info', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.write('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.write('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.write('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.write('trace', message, rest);
+  }
+}

@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import type { DataSourceOptions } from 'typeorm';
+import type { RuntimeConfig } from '../config/config.js';
+import { ApiKeyEntity } from '../api-keys/api-key.entity.js';
+import { AuditEntity } from '../audit/audit.entity.js';
+import { ConnectorVersionEntity } from '../catalog/connector-version.entity.js';
+import { ConnectorEntity } from '../catalog/connector.entity.js';
+import { ContractEntity } from '../catalog/contract.entity.js';
+import { AttemptEntity } from '../execution/attempt.entity.js';
+import { BatchEntity } from '../execution/batch.entity.js';
+import { EventEntity } from '../execution/event.entity.js';
+import { RunEntity } from '../execution/run.entity.js';
+import { InstallationEntity } from '../installations/installation.entity.js';
+import { TenantEntity } from '../tenants/tenant.entity.js';
+import { InitialSchema1764806400000 } from './migrations/1764806400000-initial-schema.js';
+
+export const ENTITIES = [
+  TenantEntity,
+  ApiKeyEntity,
+  ConnectorEntity,
+  ConnectorVersionEntity,
+  ContractEntity,
+  InstallationEntity,
+  EventEntity,
+  RunEntity,
+  BatchEntity,
+  AttemptEntity,
+  AuditEntity,
+];
+
+export const MIGRATIONS = [InitialSchema1764806400000];
+
+export function dataSourceOptions(config: RuntimeConfig): DataSourceOptions {
+  if (config.databaseUrl) {
+    return {
+      type: 'postgres',
+      url: config.databaseUrl,
+      entities: ENTITIES,
+      migrations: MIGRATIONS,
+      migrationsRun: false,
+      synchronize: false,
+      extra: { max: 20 },
+    };
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  return {
+    type: 'better-sqlite3',
+    database: join(config.dataDir, 'plugboard.db'),
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    // WAL lets the dispatcher read while intake commits; NORMAL sync is durable across process
+    // crashes (the WAL is fsynced at checkpoints), which is the failure embedded mode must survive.
+    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = ON');
+    },
+  };
+}
+
+export async function openDatabase(config: RuntimeConfig): Promise<DataSource> {
+  const dataSource = new DataSource(dataSourceOptions(config));
+  await dataSource.initialize();
+  // Several processes may start at once in cluster mode; TypeORM's migration table plus a
+  // transaction per migration keeps the schema change single.
+  await dataSource.runMigrations({ transaction: 'each' });
+  return dataSource;
+}
+
+export function isPostgres(dataSource: DataSource): boolean {
+  return dataSource.options.type === 'postgres';
+}

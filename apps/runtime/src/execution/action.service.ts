@@ -1,0 +1,87 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/principal.js';
+import { DomainError } from '../common/domain-error.js';
+import { assertValid } from '../common/json-schema.js';
+import { InstallationService } from '../installations/installation.service.js';
+import { planFor } from './dispatcher.service.js';
+import { ExecutorService } from './executor.service.js';
+import { inputSchemaOf } from './intake.service.js';
+
+export function runFailure(
+  runId: string,
+  error: { code: string; message: string; class?: string } | undefined,
+): DomainError {
+  const code = error?.code ?? 'INTERNAL';
+  if (code === 'VALIDATION_FAILED')
+    return new DomainError('VALIDATION_FAILED', error?.message ?? 'invalid', {
+      runId,
+      code,
+      class: error?.class,
+      errors: [],
+    });
+  return new DomainError(
+    'RUN_FAILED',
+    `the run failed with ${code}: ${error?.message ?? ''}`.trim(),
+    { runId, code, class: error?.class },
+  );
+}
+
+/** Synchronous calls of realtime actions: validate, run at once, answer with the output. */
+@Injectable()
+export class ActionService {
+  constructor(
+    @Inject(InstallationService) private readonly installations: InstallationService,
+    @Inject(ExecutorService) private readonly executor: ExecutorService,
+  ) {}
+
+  async invoke(
+    installationId: string,
+    action: string,
+    input: unknown,
+    principal: Principal,
+    correlationId: string,
+  ) {
+    const installation = await this.installations.find(installationId, principal);
+    if (installation.status !== 'enabled')
+      throw new DomainError('INSTALLATION_DISABLED', `installation ${installationId} is disabled`);
+    const runnable = await this.installations.runnable(installationId);
+    const plan = planFor(runnable.definition, action);
+    const schema = inputSchemaOf(runnable.connector, action);
+    if (!plan || !schema) {
+      throw new DomainError(
+        'ACTION_NOT_FOUND',
+        `${runnable.connector.connectorId}@${runnable.connector.version} has no action ${action}`,
+        { action },
+      );
+    }
+    if (plan.batched) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `${action} is a batched action: send it to POST /v1/installations/${installationId}/events`,
+        {
+          errors: [
+            {
+              pointer: '',
+              code: 'ACTION_IS_BATCHED',
+              message: 'batched actions take events, not synchronous calls',
+            },
+          ],
+        },
+      );
+    }
+    assertValid(schema, input ?? null, 'the action input');
+    const { run, result } = await this.executor.execute({
+      runnable,
+      action,
+      kind: 'action',
+      input,
+      correlationId,
+    });
+    if (result.status !== 'succeeded') throw runFailure(run.id, result.error);
+    return {
+      runId: run.id,
+      output: result.output ?? null,
+      connectorVersion: runnable.installation.version,
+    };
+  }
+}

@@ -1,0 +1,264 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { row } from '../database/columns.js';
+import type { EntityManager } from 'typeorm';
+import { isPostgres } from '../database/data-source.js';
+import { EventEntity } from './event.entity.js';
+import type { EventState } from './event.entity.js';
+
+export interface DueGroup {
+  installationId: string;
+  action: string;
+  count: number;
+  oldest: number;
+}
+
+const COLUMNS: Record<string, keyof EventEntity> = {
+  id: 'id',
+  tenant_id: 'tenantId',
+  installation_id: 'installationId',
+  action: 'action',
+  idempotency_key: 'idempotencyKey',
+  body_hash: 'bodyHash',
+  data: 'data',
+  schema_version: 'schemaVersion',
+  state: 'state',
+  enqueued: 'enqueued',
+  lease_owner: 'leaseOwner',
+  lease_expires_at: 'leaseExpiresAt',
+  next_attempt_at: 'nextAttemptAt',
+  attempts: 'attempts',
+  correlation_id: 'correlationId',
+  source: 'source',
+  last_run_id: 'lastRunId',
+  last_batch_id: 'lastBatchId',
+  output: 'output',
+  error: 'error',
+  response: 'response',
+  created_at: 'createdAt',
+  updated_at: 'updatedAt',
+};
+const JSON_COLUMNS = new Set(['data', 'output', 'error', 'response']);
+const NUMBER_COLUMNS = new Set([
+  'lease_expires_at',
+  'next_attempt_at',
+  'attempts',
+  'enqueued',
+  'created_at',
+  'updated_at',
+]);
+
+function fromRow(row: Record<string, unknown>): EventEntity {
+  const entity = {} as Record<string, unknown>;
+  for (const [column, property] of Object.entries(COLUMNS)) {
+    const value = row[column];
+    if (value === null || value === undefined) entity[property] = null;
+    else if (JSON_COLUMNS.has(column)) entity[property] = JSON.parse(String(value));
+    else if (NUMBER_COLUMNS.has(column)) entity[property] = Number(value);
+    else entity[property] = value;
+  }
+  return entity as unknown as EventEntity;
+}
+
+/** Items still owed work: waiting, or running under a lease that has expired (its process died). */
+const DUE = `((state IN ('accepted', 'queued') AND next_attempt_at <= :now) OR (state = 'running' AND lease_expires_at < :now))`;
+
+@Injectable()
+export class EventRepository {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  private get pg(): boolean {
+    return isPostgres(this.db);
+  }
+
+  /** Named parameters (`:name`) to the driver's placeholders. */
+  private sql(text: string, params: Record<string, unknown>): [string, unknown[]] {
+    const values: unknown[] = [];
+    const query = text.replace(/:([a-zA-Z]+)/g, (_m, name: string) => {
+      values.push(params[name]);
+      return this.pg ? `$${values.length}` : '?';
+    });
+    return [query, values];
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  findByKeys(installationId: string, keys: string[]): Promise<EventEntity[]> {
+    if (keys.length === 0) return Promise.resolve([]);
+    return this.db
+      .getRepository(EventEntity)
+      .find({ where: { installationId, idempotencyKey: In(keys) } });
+  }
+
+  find(id: string): Promise<EventEntity | null> {
+    return this.db.getRepository(EventEntity).findOneBy({ id });
+  }
+
+  findMany(ids: string[]): Promise<EventEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.getRepository(EventEntity).findBy({ id: In(ids) });
+  }
+
+  async insertMany(events: EventEntity[], manager: EntityManager): Promise<void> {
+    for (let i = 0; i < events.length; i += 200)
+      await manager.insert(EventEntity, events.slice(i, i + 200).map(row));
+  }
+
+  /** A key older than the 24 h window is retired so that the key can name a new event. */
+  async retireKey(id: string, key: string, manager: EntityManager): Promise<void> {
+    await manager.update(EventEntity, { id }, { idempotencyKey: `${key}~expired~${id}` });
+  }
+
+  async markEnqueued(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .createQueryBuilder()
+      .update(EventEntity)
+      .set({
+        enqueued: 1,
+        state: () => `CASE WHEN state = 'accepted' THEN 'queued' ELSE state END`,
+      })
+      .where({ id: In(ids) })
+      .execute();
+  }
+
+  async dueGroups(now: number, limit = 100): Promise<DueGroup[]> {
+    const [query, values] = this.sql(
+      `SELECT installation_id, action, COUNT(*) AS n, MIN(created_at) AS oldest FROM events WHERE ${DUE}
+       GROUP BY installation_id, action ORDER BY MIN(created_at) LIMIT :limit`,
+      { now, limit },
+    );
+    const rows = (await this.db.query(query, values)) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      installationId: String(r.installation_id),
+      action: String(r.action),
+      count: Number(r.n),
+      oldest: Number(r.oldest),
+    }));
+  }
+
+  /** Groups an API process committed but never enqueued (it died between commit and enqueue). */
+  async unenqueuedGroups(
+    olderThan: number,
+  ): Promise<Array<{ installationId: string; action: string }>> {
+    const [query, values] = this.sql(
+      `SELECT DISTINCT installation_id, action FROM events WHERE enqueued = 0 AND state IN ('accepted', 'queued') AND created_at < :olderThan LIMIT 500`,
+      { olderThan },
+    );
+    const rows = (await this.db.query(query, values)) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      installationId: String(r.installation_id),
+      action: String(r.action),
+    }));
+  }
+
+  /**
+   * Leases up to `limit` due items of one group to `owner`. On PostgreSQL `FOR UPDATE SKIP LOCKED`
+   * lets concurrent workers claim disjoint sets; SQLite has a single writer, so the UPDATE is atomic.
+   */
+  async claim(
+    group: { installationId: string; action: string },
+    owner: string,
+    leaseMs: number,
+    limit: number,
+  ): Promise<EventEntity[]> {
+    const now = Date.now();
+    const params = {
+      owner,
+      expires: now + leaseMs,
+      now,
+      installationId: group.installationId,
+      action: group.action,
+      limit,
+    };
+    const select = `SELECT id FROM events WHERE installation_id = :installationId AND action = :action AND ${DUE}
+      ORDER BY created_at, id LIMIT :limit${this.pg ? ' FOR UPDATE SKIP LOCKED' : ''}`;
+    const [query, values] = this.sql(
+      `UPDATE events SET state = 'running', lease_owner = :owner, lease_expires_at = :expires, attempts = attempts + 1,
+       updated_at = :now WHERE id IN (${select}) RETURNING *`,
+      params,
+    );
+    const result = (await this.db.query(query, values)) as unknown;
+    // TypeORM hands back [rows, affected] for a PostgreSQL UPDATE ... RETURNING and rows for SQLite.
+    const rows = (
+      this.pg && Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result
+    ) as Array<Record<string, unknown>>;
+    return rows.map(fromRow).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  }
+
+  /** Writes an item's outcome only if this process still holds its lease. */
+  async finish(
+    id: string,
+    owner: string,
+    change: {
+      state: EventState;
+      output?: unknown;
+      error?: unknown;
+      nextAttemptAt?: number;
+      lastRunId: string;
+      lastBatchId?: string | null;
+    },
+  ): Promise<boolean> {
+    const result = await this.db
+      .createQueryBuilder()
+      .update(EventEntity)
+      .set(
+        row<Partial<EventEntity>>({
+          state: change.state,
+          output: change.output ?? null,
+          error: (change.error ?? null) as EventEntity['error'],
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          nextAttemptAt: change.nextAttemptAt ?? Date.now(),
+          lastRunId: change.lastRunId,
+          lastBatchId: change.lastBatchId ?? null,
+          updatedAt: Date.now(),
+        }) as never,
+      )
+      .where('id = :id AND lease_owner = :owner', { id, owner })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  async extendLease(ids: string[], owner: string, leaseMs: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .createQueryBuilder()
+      .update(EventEntity)
+      .set({ leaseExpiresAt: Date.now() + leaseMs })
+      .where({ id: In(ids), leaseOwner: owner })
+      .execute();
+  }
+
+  async requeue(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .createQueryBuilder()
+      .update(EventEntity)
+      .set({
+        state: 'queued',
+        nextAttemptAt: Date.now(),
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        error: null,
+        updatedAt: Date.now(),
+      })
+      .where({ id: In(ids) })
+      .execute();
+  }
+
+  countByState(installationId?: string): Promise<Array<{ state: string; n: number }>> {
+    const qb = this.db
+      .getRepository(EventEntity)
+      .createQueryBuilder('e')
+      .select('e.state', 'state')
+      .addSelect('COUNT(*)', 'n')
+      .groupBy('e.state');
+    if (installationId) qb.where('e.installation_id = :installationId', { installationId });
+    return qb
+      .getRawMany<{ state: string; n: string }>()
+      .then((rows) => rows.map((r) => ({ state: r.state, n: Number(r.n) })));
+  }
+}

@@ -1,0 +1,119 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { newId } from '../common/ids.js';
+import { LOGGER } from '../common/logger.js';
+import type { RunnableInstallation } from '../installations/installation.service.js';
+import { ENGINE, PLATFORM } from '../platform/ports.js';
+import type { Engine, Platform, RunMeta, RunResult } from '../platform/ports.js';
+import { classify } from './classify.js';
+import type { RunEntity, RunKind } from './run.entity.js';
+import { RunRepository } from './run.repository.js';
+
+export interface ExecuteRequest {
+  runnable: RunnableInstallation;
+  action: string;
+  kind: RunKind;
+  input?: unknown;
+  items?: unknown[];
+  correlationId: string;
+  eventId?: string | null;
+  batchId?: string | null;
+  replayOf?: string | null;
+  idempotencyKey?: string;
+  itemKeys?: string[];
+  attempt?: number;
+}
+
+/** Runs one action through the engine and records the run; used by every path that does work. */
+@Injectable()
+export class ExecutorService {
+  constructor(
+    @Inject(ENGINE) private readonly engine: Engine,
+    @Inject(PLATFORM) private readonly platform: Platform,
+    @Inject(RunRepository) private readonly runs: RunRepository,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async execute(request: ExecuteRequest): Promise<{ run: RunEntity; result: RunResult }> {
+    const { installation, definition, credentials } = request.runnable;
+    const runId = newId('run');
+    const started = Date.now();
+    const meta: RunMeta = {
+      runId,
+      correlationId: request.correlationId,
+      tenantId: installation.tenantId,
+      installationId: installation.id,
+      attempt: request.attempt ?? 1,
+      ...(request.batchId ? { batchId: request.batchId } : {}),
+      ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+      ...(request.itemKeys ? { itemKeys: request.itemKeys } : {}),
+      connectorVersion: installation.version,
+    };
+    let result: RunResult;
+    try {
+      result = await this.engine.runAction(definition, request.action, {
+        ...(request.items ? { items: request.items } : { input: request.input }),
+        config: installation.config,
+        credentials,
+        meta,
+        isolateKey: `${installation.id}@${installation.version}`,
+      });
+    } catch (error) {
+      const code =
+        typeof (error as { code?: unknown }).code === 'string'
+          ? String((error as { code: string }).code)
+          : 'INTERNAL';
+      result = {
+        status: 'failed',
+        error: {
+          code,
+          message: error instanceof Error ? error.message : String(error),
+          class: classify(this.platform, code),
+        },
+        trace: [],
+        calls: [],
+        durationMs: Date.now() - started,
+      };
+    }
+    const run: RunEntity = {
+      id: runId,
+      tenantId: installation.tenantId,
+      installationId: installation.id,
+      connectorId: installation.connectorId,
+      connectorVersion: installation.version,
+      action: request.action,
+      kind: request.kind,
+      status: result.status,
+      eventId: request.eventId ?? null,
+      batchId: request.batchId ?? null,
+      replayOf: request.replayOf ?? null,
+      input: request.items ? { items: request.items } : (request.input ?? null),
+      output: result.items ? { items: result.items } : (result.output ?? null),
+      error: result.error ?? null,
+      trace: result.trace ?? [],
+      calls: result.calls ?? [],
+      attempt: request.attempt ?? 1,
+      correlationId: request.correlationId,
+      durationMs: Math.round(result.durationMs ?? Date.now() - started),
+      createdAt: started,
+      finishedAt: Date.now(),
+    };
+    await this.runs.insertRun(run);
+    this.logger.info(
+      {
+        runId,
+        tenantId: installation.tenantId,
+        installationId: installation.id,
+        connector: `${installation.connectorId}@${installation.version}`,
+        action: request.action,
+        batchId: request.batchId ?? undefined,
+        correlationId: request.correlationId,
+        status: result.status,
+        errorCode: result.error?.code,
+        durationMs: run.durationMs,
+      },
+      'run finished',
+    );
+    return { run, result };
+  }
+}

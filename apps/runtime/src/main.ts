@@ -1,0 +1,249 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module.js';
+import type { Core } from './app.module.js';
+import { ApiKeyService } from './api-keys/api-key.service.js';
+import { CatalogService } from './catalog/catalog.service.js';
+import { createRootLogger, PinoNestLogger } from './common/logger.js';
+import { resolveMasterKey } from './common/master-key.js';
+import { ConfigError, loadConfig } from './config/config.js';
+import type { RuntimeConfig } from './config/config.js';
+import { openDatabase } from './database/data-source.js';
+import { BullQueue } from './execution/bull-queue.js';
+import { DispatcherService } from './execution/dispatcher.service.js';
+import { InProcessQueue } from './execution/queue.js';
+import { egressPolicyFactory } from './platform/egress-policy.js';
+import { loadPlatform } from './platform/ports.js';
+import type { Engine } from './platform/ports.js';
+import { DomainError } from './common/domain-error.js';
+
+const BODY_LIMIT = 10 * 1024 * 1024;
+
+function correlationIdOf(request: IncomingMessage): string {
+  const header = request.headers['x-correlation-id'];
+  return typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : randomUUID();
+}
+
+async function buildCore(config: RuntimeConfig, logger: Logger): Promise<Core> {
+  const platform = await loadPlatform();
+  if (platform.missing.length > 0) {
+    logger.warn(
+      { missing: platform.missing },
+      'some library functions are not available yet; routes that need them answer 503',
+    );
+  }
+  const dataSource = await openDatabase(config);
+  const masterKey = resolveMasterKey(config);
+  const queue =
+    config.mode === 'cluster'
+      ? new BullQueue(config.redisUrl!, logger)
+      : new InProcessQueue(logger);
+  const egressPolicy = egressPolicyFactory(platform);
+  const engine: Engine =
+    typeof platform.engine.createEngine !== 'function'
+      ? unavailableEngine()
+      : platform.engine.createEngine({
+          egress: { allowPrivate: config.egressAllowPrivate },
+          policy: egressPolicy,
+          logger: engineLogger(logger.child({ component: 'engine' })),
+        });
+  return { config, logger, dataSource, masterKey, queue, platform, engine, egressPolicy };
+}
+
+function engineLogger(logger: Logger) {
+  return {
+    log(
+      level: 'debug' | 'info' | 'warn' | 'error',
+      message: string,
+      fields?: Record<string, unknown>,
+    ) {
+      logger[level](fields ?? {}, message);
+    },
+  };
+}
+
+function unavailableEngine(): Engine {
+  const refuse = () =>
+    Promise.reject(
+      new DomainError(
+        'DEPENDENCY_UNAVAILABLE',
+        'the engine package is not built: run npx turbo run build',
+      ),
+    );
+  return { runAction: refuse, runTrigger: refuse, dispose: () => Promise.resolve() };
+}
+
+function installShutdown(logger: Logger, close: () => Promise<void>): void {
+  let closing = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (closing) return;
+      closing = true;
+      logger.info({ signal }, 'shutting down');
+      close()
+        .catch((error: unknown) => logger.error({ err: String(error) }, 'shutdown failed'))
+        .finally(() => process.exit(0));
+    });
+  }
+}
+
+async function startApi(config: RuntimeConfig, logger: Logger): Promise<void> {
+  const core = await buildCore(config, logger);
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    bodyLimit: BODY_LIMIT,
+    genReqId: correlationIdOf,
+    trustProxy: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forApi(core), adapter, {
+    rawBody: true,
+    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    (request as typeof request & { correlationId: string }).correlationId = String(request.id);
+    void reply.header('x-correlation-id', String(request.id));
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const principal = (
+      request as typeof request & { principal?: { keyId: string; tenantId: string | null } }
+    ).principal;
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url.split('?')[0],
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime),
+        correlationId: String(request.id),
+        tenantId: principal?.tenantId ?? undefined,
+        keyId: principal?.keyId,
+      },
+      'request',
+    );
+  });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Plugboard runtime')
+      .setDescription(
+        'Catalog, installations, actions, events, webhooks, runs. Send the API key as Authorization: Bearer pb_...',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+
+  if (existsSync(config.editorDir)) {
+    await app.register((await import('@fastify/static')).default, {
+      root: config.editorDir,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+    });
+  }
+
+  await app.init();
+  const created = await app.get(ApiKeyService).ensureAdminKey();
+  if (created) {
+    // Printed once, outside the structured log, so the key never lands in log storage.
+    process.stderr.write(
+      `\n  Plugboard admin API key (shown once, store it now):\n\n    ${created.key}\n\n`,
+    );
+  }
+  if (config.publishBundled) await app.get(CatalogService).publishBundled();
+
+  const dispatcher = app.get(DispatcherService);
+  let timer: NodeJS.Timeout | undefined;
+  if (config.mode === 'embedded') {
+    core.queue.consume(config.workerConcurrency, (kick) => dispatcher.drain(kick));
+    const tick = () => {
+      dispatcher
+        .sweep('run')
+        .catch((error: unknown) => logger.error({ err: String(error) }, 'dispatcher tick failed'))
+        .finally(() => {
+          timer = setTimeout(tick, config.dispatchIntervalMs);
+        });
+    };
+    tick();
+  }
+  await app.listen({ port: config.port, host: config.host });
+  logger.info(
+    {
+      port: config.port,
+      mode: config.mode,
+      dataDir: config.databaseUrl ? undefined : config.dataDir,
+    },
+    'plugboard runtime listening',
+  );
+  installShutdown(logger, async () => {
+    if (timer) clearTimeout(timer);
+    dispatcher.stop();
+    await app.close();
+    await dispatcher.idle();
+    await core.queue.close();
+    await core.engine.dispose();
+    await core.dataSource.destroy();
+  });
+}
+
+async function startWorker(config: RuntimeConfig, logger: Logger): Promise<void> {
+  const core = await buildCore(config, logger);
+  const app = await NestFactory.createApplicationContext(AppModule.forWorker(core), {
+    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
+  });
+  const dispatcher = app.get(DispatcherService);
+  core.queue.consume(config.workerConcurrency, (kick) => dispatcher.drain(kick));
+  // The sweeper: items committed but never enqueued, leases of dead processes and due retries all
+  // show up as due groups, and each gets a kick.
+  const sweeper = setInterval(() => {
+    dispatcher
+      .sweep('kick')
+      .catch((error: unknown) => logger.error({ err: String(error) }, 'sweep failed'));
+  }, config.sweepIntervalMs);
+  logger.info(
+    { owner: dispatcher.owner, concurrency: config.workerConcurrency },
+    'plugboard worker consuming',
+  );
+  installShutdown(logger, async () => {
+    clearInterval(sweeper);
+    dispatcher.stop();
+    await core.queue.close();
+    await dispatcher.idle();
+    await app.close();
+    await core.engine.dispose();
+    await core.dataSource.destroy();
+  });
+}
+
+async function main(): Promise<void> {
+  let config: RuntimeConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`plugboard: invalid configuration: ${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = createRootLogger(config.logLevel).child({ role: config.role, mode: config.mode });
+  if (config.role === 'worker') await startWorker(config, logger);
+  else await startApi(config, logger);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `plugboard: start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,166 @@
+// The runtime's view of the libraries it runs on, written to the interfaces agreed in the team brief.
+// Loading them through one dynamic import per package keeps this workspace compiling while those
+// packages are built in parallel, and gives one place that says which functions the runtime needs.
+
+export interface Issue {
+  pointer: string;
+  code: string;
+  message: string;
+}
+export interface ValidationResult {
+  valid: boolean;
+  errors: Issue[];
+}
+export interface DiffChange {
+  pointer: string;
+  change: string;
+  class: 'compatible' | 'breaking';
+  reason: string;
+}
+export interface DiffReport {
+  changes: DiffChange[];
+  requiredBump: 'major' | 'minor' | 'patch' | 'none';
+}
+export type Definition = Record<string, unknown> & { id: string; version: string };
+export interface Bundle {
+  format: 'plugboard.bundle/1';
+  definition: Definition;
+  contracts: unknown[];
+  digest: string;
+  readme?: string;
+}
+export interface DefinitionModule {
+  validate(definition: unknown): ValidationResult;
+  diff(prev: unknown, next: unknown): DiffReport;
+  digest(definition: unknown): string;
+  packBundle(dir: string): Promise<Bundle> | Bundle;
+}
+
+export interface ItemOutcome {
+  index: number;
+  status: 'ok' | 'failed';
+  output?: unknown;
+  error?: { code: string; message: string };
+}
+export interface RunError {
+  code: string;
+  message: string;
+  class: 'permanent' | 'transient' | 'system';
+  details?: unknown;
+}
+export interface CallRecord {
+  method: string;
+  url: string;
+  status?: number;
+  attempt: number;
+  durationMs: number;
+  outcome?: string;
+}
+export interface RunResult {
+  status: 'succeeded' | 'failed';
+  output?: unknown;
+  items?: ItemOutcome[];
+  error?: RunError;
+  trace: unknown[];
+  calls: CallRecord[];
+  durationMs: number;
+}
+export interface RunMeta {
+  runId?: string;
+  correlationId?: string;
+  traceparent?: string;
+  tenantId?: string;
+  installationId?: string;
+  batchId?: string;
+  idempotencyKey?: string;
+  /** One idempotency key per item of a batched run, so a re-formed batch keeps each item's key. */
+  itemKeys?: string[];
+  attempt?: number;
+  connectorVersion?: string;
+}
+export interface RunRequest {
+  input?: unknown;
+  items?: unknown[];
+  config?: Record<string, unknown>;
+  credentials?: Record<string, string>;
+  meta?: RunMeta;
+  isolateKey?: string;
+  transport?: unknown;
+}
+export interface Engine {
+  runAction(definition: Definition, action: string, request: RunRequest): Promise<RunResult>;
+  runTrigger(definition: Definition, trigger: string, request: RunRequest): Promise<RunResult>;
+  dispose(): Promise<void>;
+}
+export interface ContractResult {
+  name: string;
+  passed: boolean;
+  diff?: unknown;
+  error?: unknown;
+}
+export type VerifyResult = { ok: true } | { ok: false; code: string; message: string };
+export interface EngineModule {
+  createEngine(options?: {
+    egress?: { allowPrivate?: boolean; timeoutMs?: number };
+    policy?: unknown;
+    logger?: {
+      log(
+        level: 'debug' | 'info' | 'warn' | 'error',
+        message: string,
+        fields?: Record<string, unknown>,
+      ): void;
+    };
+  }): Engine;
+  classifyError(code: string): 'permanent' | 'transient' | 'system';
+  verifyWebhook(
+    verify: unknown,
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: Buffer,
+    secret: string,
+    now?: Date,
+  ): VerifyResult;
+  runContracts(
+    pkg: { definition: Definition; contracts: unknown[] },
+    options?: { engine?: Engine },
+  ): Promise<ContractResult[]>;
+  /** Answers partner calls from recorded interactions instead of the network. */
+  RecordedTransport?: new (interactions: unknown[], basePath?: string) => unknown;
+}
+export interface PoliciesModule {
+  passThroughPolicy: unknown;
+}
+
+function missing(pkg: string, names: string[], mod: Record<string, unknown>): string[] {
+  return names.filter((n) => typeof mod[n] === 'undefined').map((n) => `${pkg}.${n}`);
+}
+
+export interface Platform {
+  definition: DefinitionModule;
+  engine: EngineModule;
+  policies: PoliciesModule;
+  /** Exports the agreed interface promises but the installed packages do not have (yet). */
+  missing: string[];
+}
+
+export async function loadPlatform(): Promise<Platform> {
+  const definition = (await import('@plugboard/definition')) as unknown as Record<string, unknown>;
+  const engine = (await import('@plugboard/engine')) as unknown as Record<string, unknown>;
+  const policies = (await import('@plugboard/policies')) as unknown as Record<string, unknown>;
+  return {
+    definition: definition as unknown as DefinitionModule,
+    engine: engine as unknown as EngineModule,
+    policies: policies as unknown as PoliciesModule,
+    missing: [
+      ...missing('definition', ['validate', 'diff', 'digest', 'packBundle'], definition),
+      ...missing(
+        'engine',
+        ['createEngine', 'classifyError', 'verifyWebhook', 'runContracts'],
+        engine,
+      ),
+      ...missing('policies', ['passThroughPolicy'], policies),
+    ],
+  };
+}
+
+export const PLATFORM = Symbol('PLATFORM');
+export const ENGINE = Symbol('ENGINE');
