@@ -49,6 +49,8 @@ export const ISOLATE_RUNTIME_SOURCE = String.raw`(function install(post) {
   const runs = new MapCtor();
   const MAX_LOGS_PER_RUN = 1000;
   const MAX_LOG_CHARS = 8192;
+  // Keeps the host from parsing a heap-sized request; partner payloads are far smaller.
+  const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
   let nextCallId = 0;
 
   const TOO_LARGE = freeze({});
@@ -133,7 +135,14 @@ export const ISOLATE_RUNTIME_SOURCE = String.raw`(function install(post) {
         );
       }
       state.calls++;
-      const json = stringify(request === undefined ? null : request);
+      let json;
+      try {
+        json = serialize(request === undefined ? null : request, MAX_REQUEST_BYTES);
+      } catch (thrown) {
+        if (thrown !== TOO_LARGE) return new PromiseCtor((_, reject) => reject(thrown));
+        return rejected('a bridge request may not exceed ' + MAX_REQUEST_BYTES + ' bytes of JSON',
+          'SANDBOX_OUTPUT_TOO_LARGE');
+      }
       const callId = ++nextCallId;
       return new PromiseCtor((resolve, reject) => {
         apply(mapSet, state.pending, [callId, { resolve, reject }]);

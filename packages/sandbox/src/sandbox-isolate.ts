@@ -247,8 +247,12 @@ export class SandboxIsolate {
       this.#kill(this.#cpuError(run), run);
       return;
     }
+    const start = this.#cpuNow();
+    if (start === undefined) {
+      this.#entryFailed(run, new Error('the isolate was disposed'));
+      return;
+    }
     this.#current = run;
-    const start = this.#isolate.cpuTime;
     const watchdog = this.#watch(run, start, limitNs);
     try {
       await ref.apply(undefined, args, { timeout: Math.max(1, Math.ceil(remainingMs)) });
@@ -257,10 +261,10 @@ export class SandboxIsolate {
     } finally {
       clearTimeout(watchdog.timer);
       this.#current = undefined;
-      if (!this.#isolate.isDisposed) {
-        const spent = this.#isolate.cpuTime - start;
-        run.cpuNs += spent;
-        this.cpuNsTotal += spent;
+      const now = this.#cpuNow();
+      if (now !== undefined) {
+        run.cpuNs += now - start;
+        this.cpuNsTotal += now - start;
       }
     }
     if (!this.#dead && !run.settled && run.cpuNs > limitNs) this.#kill(this.#cpuError(run), run);
@@ -269,9 +273,10 @@ export class SandboxIsolate {
   #watch(run: RunState, start: bigint, limitNs: bigint): { timer: NodeJS.Timeout | undefined } {
     const handle: { timer: NodeJS.Timeout | undefined } = { timer: undefined };
     const check = (): void => {
+      const now = this.#cpuNow();
       // Disposed by isolated-vm (memory limit): the entry's rejection reports it.
-      if (this.#dead || this.#current !== run || this.#isolate.isDisposed) return;
-      const used = run.cpuNs + (this.#isolate.cpuTime - start);
+      if (this.#dead || this.#current !== run || now === undefined) return;
+      const used = run.cpuNs + (now - start);
       if (used >= limitNs) {
         // isolated-vm's timeout did not stop the entry: only disposal does.
         this.#kill(this.#cpuError(run), run);
@@ -282,6 +287,15 @@ export class SandboxIsolate {
     const remainingMs = Number(limitNs - run.cpuNs) / 1e6;
     handle.timer = setTimeout(check, remainingMs + WATCHDOG_GRACE_MS);
     return handle;
+  }
+
+  /** undefined once the isolate is gone; isolated-vm may dispose it from its own thread. */
+  #cpuNow(): bigint | undefined {
+    try {
+      return this.#isolate.isDisposed ? undefined : this.#isolate.cpuTime;
+    } catch {
+      return undefined;
+    }
   }
 
   #entryFailed(run: RunState, error: unknown): void {
