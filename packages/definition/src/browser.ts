@@ -38,3 +38,16 @@ export {
   RESERVED_CREDENTIAL_NAMES,
   hostOf,
 } from './semantic.js';
+export {
+  changelog,
+  checkVersionBump,
+  diff,
+  type Bump,
+  type CompatibilityClass,
+  type CompatibilityMode,
+  type DiffChange,
+  type DiffReport,
+  type VersionCheck,
+} from './diff.js';
+export { isClosedObject } from './diff-schema.js';
+export { closeObjects, compilePayloadSchema, type PayloadCheck } from './payload.js';
