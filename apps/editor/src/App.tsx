@@ -1,0 +1,126 @@
+import { useCallback, useMemo, useState } from 'react';
+import { ApiClient } from './api/client.js';
+import type { Identity } from './api/client.js';
+import { href, navigate, useRoute } from './router.js';
+import type { Route } from './router.js';
+import { Catalog } from './screens/Catalog.js';
+import { ConnectorPage } from './screens/ConnectorPage.js';
+import { Editor } from './screens/Editor.js';
+import { EnableConnector } from './screens/EnableConnector.js';
+import { InstallationPage } from './screens/InstallationPage.js';
+import { Installations } from './screens/Installations.js';
+import { SignIn } from './screens/SignIn.js';
+import { readStoredSession, rolesOf, SessionContext, storeSession } from './session.js';
+import type { Session } from './session.js';
+
+export function App() {
+  const [stored, setStored] = useState(readStoredSession);
+  const route = useRoute();
+  const session = useMemo<Session | null>(
+    () =>
+      stored
+        ? { key: stored.key, identity: stored.identity, api: new ApiClient(stored.key) }
+        : null,
+    [stored],
+  );
+
+  const signIn = useCallback((key: string, identity: Identity) => {
+    const value = { key, identity };
+    storeSession(value);
+    setStored(value);
+  }, []);
+  const signOut = useCallback(() => {
+    storeSession(null);
+    setStored(null);
+    navigate({ name: 'catalog' });
+  }, []);
+
+  if (!session) return <SignIn onSignIn={signIn} />;
+  const roles = rolesOf(session.identity);
+
+  return (
+    <SessionContext.Provider value={session}>
+      <div className="app">
+        <header className="topbar">
+          <a className="brand" href={href({ name: 'catalog' })}>
+            <span className="brand-mark" aria-hidden="true" />
+            Plugboard
+          </a>
+          <nav className="topnav" aria-label="Main">
+            <NavLink route={{ name: 'catalog' }} current={route} label="Catalog" />
+            {roles.publisher && (
+              <NavLink route={{ name: 'editor' }} current={route} label="Builder" />
+            )}
+            {roles.tenant && (
+              <NavLink route={{ name: 'installations' }} current={route} label="Installations" />
+            )}
+          </nav>
+          <div className="topbar-end">
+            <span className="role-badge" title={session.identity.scopes.join(', ')}>
+              {roles.admin
+                ? 'Admin'
+                : session.identity.tenantId
+                  ? `Tenant ${session.identity.tenantId}`
+                  : 'Tenant'}
+            </span>
+            <button type="button" className="btn btn-ghost" onClick={signOut}>
+              Sign out
+            </button>
+          </div>
+        </header>
+        <main className="screen">
+          <Screen route={route} roles={roles} />
+        </main>
+      </div>
+    </SessionContext.Provider>
+  );
+}
+
+function NavLink({ route, current, label }: { route: Route; current: Route; label: string }) {
+  const active =
+    route.name === current.name ||
+    (route.name === 'catalog' && current.name === 'connector') ||
+    (route.name === 'installations' &&
+      (current.name === 'installation' || current.name === 'enable'));
+  return (
+    <a
+      href={href(route)}
+      className={active ? 'active' : undefined}
+      aria-current={active ? 'page' : undefined}
+    >
+      {label}
+    </a>
+  );
+}
+
+function Screen({ route, roles }: { route: Route; roles: ReturnType<typeof rolesOf> }) {
+  switch (route.name) {
+    case 'catalog':
+      return <Catalog />;
+    case 'connector':
+      return <ConnectorPage id={route.id} />;
+    case 'editor':
+      return roles.publisher ? (
+        <Editor draftId={route.draftId} />
+      ) : (
+        <Forbidden what="the builder" />
+      );
+    case 'installations':
+      return <Installations />;
+    case 'installation':
+      return <InstallationPage id={route.id} />;
+    case 'enable':
+      return <EnableConnector connectorId={route.connectorId} version={route.version} />;
+  }
+}
+
+function Forbidden({ what }: { what: string }) {
+  return (
+    <div className="empty-state">
+      <h2>Not available</h2>
+      <p>
+        This API key has no access to {what}. Sign in with a key that has the catalog:publish scope.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,431 @@
+import type { DefinitionLike, JsonObject } from '../model.js';
+
+/** The runtime's error body, `{ error: { code, message, details? } }`, as a thrown value. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface Issue {
+  pointer: string;
+  code: string;
+  message: string;
+}
+
+export interface Change {
+  pointer: string;
+  change: string;
+  class: 'compatible' | 'breaking';
+  reason: string;
+}
+
+export interface PublishReport {
+  valid: boolean;
+  errors: Issue[];
+  changes: Change[];
+  requiredBump: 'major' | 'minor' | 'patch' | 'none';
+  contracts: Array<{ name: string; passed: boolean; diff?: unknown; error?: unknown }>;
+}
+
+export interface ConnectorSummary {
+  id: string;
+  name: string;
+  description?: string;
+  icon?: string;
+  categories?: string[];
+  publisher?: string;
+  latestVersion?: string;
+  versions?: Array<string | VersionSummary>;
+  deprecation?: { message?: string; sunset?: string } | null;
+  [key: string]: unknown;
+}
+
+export interface VersionSummary {
+  version: string;
+  publishedAt?: string;
+  digest?: string;
+  deprecated?: boolean;
+  deprecation?: { message?: string; sunset?: string } | null;
+  changes?: Change[];
+  requiredBump?: string;
+  [key: string]: unknown;
+}
+
+export interface ConnectorVersion {
+  id?: string;
+  version?: string;
+  definition: DefinitionLike;
+  [key: string]: unknown;
+}
+
+export interface NodeTraceView {
+  id: string;
+  type: string;
+  input?: unknown;
+  output?: unknown;
+  durationMs?: number;
+  request?: unknown;
+  response?: unknown;
+  error?: { code: string; message: string; details?: unknown } | null;
+}
+
+export interface TestRunResult {
+  status: 'succeeded' | 'failed';
+  output?: unknown;
+  items?: Array<{
+    index: number;
+    status: 'ok' | 'failed';
+    output?: unknown;
+    error?: { code: string; message: string };
+  }>;
+  error?: { code: string; message: string; class?: string; details?: unknown };
+  trace: NodeTraceView[];
+  calls?: Array<{
+    method: string;
+    url: string;
+    status?: number;
+    attempt?: number;
+    durationMs?: number;
+    outcome?: string;
+  }>;
+  durationMs?: number;
+}
+
+export interface TestRunRequest {
+  definition: DefinitionLike;
+  action: string;
+  input?: unknown;
+  items?: unknown[];
+  config?: JsonObject;
+  credentials?: Record<string, string>;
+  interactions?: unknown[];
+}
+
+export interface Installation {
+  id: string;
+  connectorId: string;
+  version: string;
+  range?: string;
+  status: string;
+  tenantId?: string;
+  config?: JsonObject;
+  createdAt?: string;
+  [key: string]: unknown;
+}
+
+export interface InstallationHealth {
+  successRate?: number | null;
+  latencyMs?: { p50?: number | null; p99?: number | null } | null;
+  latencyP50Ms?: number | null;
+  latencyP99Ms?: number | null;
+  duplicates?: number;
+  queueDepth?: number;
+  lag?: number | null;
+  lagMs?: number | null;
+  remainingQuota?: unknown;
+  backoff?: unknown;
+  budgetLeft?: unknown;
+  lastSuccessAt?: string | null;
+  [key: string]: unknown;
+}
+
+export interface RunSummary {
+  id: string;
+  status: string;
+  action?: string;
+  trigger?: string;
+  installationId?: string;
+  batchId?: string | null;
+  error?: { code: string; message: string } | null;
+  createdAt?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  items?: unknown;
+  [key: string]: unknown;
+}
+
+export interface Identity {
+  scopes: string[];
+  tenantId?: string | null;
+  name?: string;
+}
+
+export interface EventsAnswer {
+  events: Array<{ id: string; status: 'accepted' | 'duplicate' | 'rejected'; errors?: Issue[] }>;
+  correlationId: string;
+}
+
+type Query = Record<string, string | number | undefined>;
+
+/** A thin typed client over the runtime's routes (DESIGN.md "Routes"); one instance per API key. */
+export class ApiClient {
+  constructor(
+    private readonly key: string,
+    private readonly baseUrl = '',
+  ) {}
+
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    query?: Query,
+    headers?: Record<string, string>,
+  ): Promise<T> {
+    const search = query
+      ? Object.entries(query)
+          .filter(([, v]) => v !== undefined && v !== '')
+          .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+          .join('&')
+      : '';
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}${search ? `?${search}` : ''}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.key}`,
+          accept: 'application/json',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+      });
+    } catch {
+      throw new ApiError(
+        0,
+        'NETWORK_ERROR',
+        'The runtime did not answer. Is it running and reachable from this page?',
+      );
+    }
+    const text = await response.text();
+    let parsed: unknown = undefined;
+    if (text) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    if (!response.ok) {
+      const err = (
+        parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined
+      )?.error;
+      throw new ApiError(
+        response.status,
+        err?.code ?? `HTTP_${response.status}`,
+        err?.message ?? `${method} ${path} answered ${response.status}`,
+        err?.details ?? (parsed as { report?: unknown } | undefined),
+      );
+    }
+    return parsed as T;
+  }
+
+  /**
+   * Who this key is. The runtime's `GET /v1/api-keys/current` answers directly; a runtime without it
+   * is probed: any key reads the catalog, and only an admin key reads the tenant list.
+   */
+  async identity(): Promise<Identity> {
+    try {
+      const me = await this.request<Partial<Identity> & { apiKey?: Partial<Identity> }>(
+        'GET',
+        '/v1/api-keys/current',
+      );
+      const source = me.apiKey ?? me;
+      return { scopes: source.scopes ?? [], tenantId: source.tenantId ?? null, name: source.name };
+    } catch (error) {
+      if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 405))
+        throw error;
+    }
+    await this.request('GET', '/v1/connectors');
+    try {
+      await this.request('GET', '/v1/audit', undefined, { limit: 1 });
+      return { scopes: ['admin'], tenantId: null };
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+        return {
+          scopes: [
+            'catalog:read',
+            'installations:read',
+            'installations:write',
+            'events:write',
+            'runs:read',
+            'runs:replay',
+          ],
+          tenantId: undefined,
+        };
+      }
+      throw error;
+    }
+  }
+
+  listConnectors(query?: { q?: string; category?: string }): Promise<ConnectorSummary[]> {
+    return this.request<
+      ConnectorSummary[] | { connectors?: ConnectorSummary[]; items?: ConnectorSummary[] }
+    >('GET', '/v1/connectors', undefined, query).then(unwrapList('connectors'));
+  }
+
+  getConnector(
+    id: string,
+  ): Promise<
+    ConnectorSummary & { versions?: Array<string | VersionSummary>; changelog?: unknown }
+  > {
+    return this.request('GET', `/v1/connectors/${encodeURIComponent(id)}`);
+  }
+
+  async getVersion(id: string, version: string): Promise<ConnectorVersion> {
+    const answer = await this.request<ConnectorVersion | DefinitionLike>(
+      'GET',
+      `/v1/connectors/${encodeURIComponent(id)}/versions/${encodeURIComponent(version)}`,
+    );
+    if ('definition' in answer && answer.definition) return answer as ConnectorVersion;
+    return { definition: answer as DefinitionLike };
+  }
+
+  /** 201 and 422 both carry the gate's report; only other failures throw. */
+  async publish(bundle: {
+    format: 'plugboard.bundle/1';
+    definition: DefinitionLike;
+    contracts: unknown[];
+    digest?: string;
+    readme?: string;
+  }): Promise<{ published: boolean; report: PublishReport }> {
+    try {
+      const answer = await this.request<{ report: PublishReport }>(
+        'POST',
+        '/v1/connectors',
+        bundle,
+      );
+      return { published: true, report: answer.report };
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 422) {
+        const report =
+          (error.details as { report?: PublishReport } | undefined)?.report ??
+          (error.details as PublishReport | undefined);
+        if (report && typeof report === 'object' && 'valid' in report)
+          return { published: false, report };
+      }
+      throw error;
+    }
+  }
+
+  deprecate(
+    id: string,
+    version: string,
+    body: { message: string; sunset?: string },
+  ): Promise<unknown> {
+    return this.request(
+      'POST',
+      `/v1/connectors/${encodeURIComponent(id)}/versions/${encodeURIComponent(version)}/deprecate`,
+      body,
+    );
+  }
+
+  testRun(body: TestRunRequest): Promise<TestRunResult> {
+    return this.request<TestRunResult | { run: TestRunResult }>('POST', '/v1/test-runs', body).then(
+      (r) => ('run' in r ? r.run : r),
+    );
+  }
+
+  listInstallations(): Promise<Installation[]> {
+    return this.request<
+      Installation[] | { installations?: Installation[]; items?: Installation[] }
+    >('GET', '/v1/installations').then(unwrapList('installations'));
+  }
+
+  createInstallation(body: {
+    connectorId: string;
+    version?: string;
+    config: JsonObject;
+    credentials: Record<string, string>;
+    tenantId?: string;
+  }): Promise<Installation> {
+    return this.request('POST', '/v1/installations', body);
+  }
+
+  getInstallation(id: string): Promise<Installation> {
+    return this.request('GET', `/v1/installations/${encodeURIComponent(id)}`);
+  }
+
+  deleteInstallation(id: string): Promise<unknown> {
+    return this.request('DELETE', `/v1/installations/${encodeURIComponent(id)}`);
+  }
+
+  health(id: string): Promise<InstallationHealth> {
+    return this.request('GET', `/v1/installations/${encodeURIComponent(id)}/health`);
+  }
+
+  sendEvents(
+    installationId: string,
+    events: Array<{ action: string; data: unknown; id?: string }>,
+  ): Promise<EventsAnswer> {
+    return this.request('POST', `/v1/installations/${encodeURIComponent(installationId)}/events`, {
+      events,
+    });
+  }
+
+  invoke(
+    installationId: string,
+    action: string,
+    input: unknown,
+  ): Promise<{ runId: string; output: unknown }> {
+    return this.request(
+      'POST',
+      `/v1/installations/${encodeURIComponent(installationId)}/actions/${encodeURIComponent(action)}`,
+      input,
+    );
+  }
+
+  listRuns(query: {
+    installationId?: string;
+    status?: string;
+    limit?: number;
+  }): Promise<RunSummary[]> {
+    return this.request<RunSummary[] | { runs?: RunSummary[]; items?: RunSummary[] }>(
+      'GET',
+      '/v1/runs',
+      undefined,
+      query,
+    ).then(unwrapList('runs'));
+  }
+
+  getRun(id: string): Promise<RunSummary> {
+    return this.request('GET', `/v1/runs/${encodeURIComponent(id)}`);
+  }
+
+  replayRun(id: string, items?: number[]): Promise<unknown> {
+    return this.request(
+      'POST',
+      `/v1/runs/${encodeURIComponent(id)}/replay`,
+      items ? { items } : {},
+    );
+  }
+
+  replayBatch(id: string, items?: number[]): Promise<unknown> {
+    return this.request(
+      'POST',
+      `/v1/batches/${encodeURIComponent(id)}/replay`,
+      items ? { items } : {},
+    );
+  }
+}
+
+function unwrapList<T>(key: string): (answer: T[] | Record<string, unknown>) => T[] {
+  return (answer) => {
+    if (Array.isArray(answer)) return answer;
+    const list = answer[key] ?? answer.items ?? answer.data;
+    return Array.isArray(list) ? (list as T[]) : [];
+  };
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof ApiError) return `${error.code}: ${error.message}`;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
