@@ -89,6 +89,7 @@ return reply
 // KEYS: leased slot sets. ARGV: leaseId, ttlMs. XX: an expired (removed) lease is not revived.
 export const RENEW = `${NOW}
 for i = 1, #KEYS do
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now)
   redis.call('ZADD', KEYS[i], 'XX', string.format('%.3f', now + tonumber(ARGV[2])), ARGV[1])
   redis.call('PEXPIRE', KEYS[i], math.ceil(tonumber(ARGV[2])) + 1000)
 end

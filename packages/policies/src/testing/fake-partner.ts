@@ -22,6 +22,8 @@ export interface FakePartnerOptions {
 
 export interface FakePartner {
   url: string;
+  /** Not counted: a client calls it once so that connection setup does not skew arrival times. */
+  warmupUrl: string;
   /** Arrival times (performance.now, ms) of every request, in order. */
   arrivals: number[];
   /** Requests answered 429 because the partner's own limit was exceeded. */
@@ -48,14 +50,25 @@ export async function startFakePartner(options: FakePartnerOptions = {}): Promis
   const arrivals: number[] = [];
   const partner: FakePartner = {
     url: '',
+    warmupUrl: '',
     arrivals,
     rejected: 0,
     inFlight: 0,
     maxInFlight: 0,
     maxInWindow: (windowMs) => maxInWindow(arrivals, windowMs),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
   const server: Server = createServer((request, response) => {
+    // A client warms its connection pool here first; such requests are not part of the traffic.
+    if (request.url === '/warmup') {
+      request.resume();
+      response.writeHead(204).end();
+      return;
+    }
     const now = performance.now();
     arrivals.push(now);
     const n = arrivals.length;
@@ -79,8 +92,8 @@ export async function startFakePartner(options: FakePartnerOptions = {}): Promis
     if (options.delayMs) setTimeout(send, options.delayMs);
     else send();
   });
-  server.keepAliveTimeout = 1;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   partner.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  partner.warmupUrl = `${partner.url}/warmup`;
   return partner;
 }
