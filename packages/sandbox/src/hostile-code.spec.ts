@@ -115,6 +115,15 @@ describe('hostile code', () => {
     );
   });
 
+  it('survives runaway recursion', async () => {
+    const error = await expectFailure(
+      runCode(pool, 'k', 'const down = (n) => down(n + 1) + 1; return down(0)'),
+      'SANDBOX_ERROR',
+    );
+    expect(error.message).toContain('Maximum call stack size exceeded');
+    await expectNextRunWorks('k');
+  });
+
   it('has no way to the host through this.constructor.constructor', async () => {
     const error = await expectFailure(
       runCode(pool, 'k', "return this.constructor.constructor('return process')()"),

@@ -21,7 +21,7 @@ export const ISOLATE_RUNTIME_SOURCE = String.raw`(function install(post) {
   'use strict';
   const g = globalThis;
   const {
-    freeze, defineProperty, getOwnPropertyDescriptor, getOwnPropertyDescriptors, getPrototypeOf,
+    freeze, defineProperty, getOwnPropertyDescriptor, getPrototypeOf,
   } = Object;
   const { apply, ownKeys } = Reflect;
   const hasOwn = Object.prototype.hasOwnProperty;
@@ -51,6 +51,7 @@ export const ISOLATE_RUNTIME_SOURCE = String.raw`(function install(post) {
   const MAX_LOG_CHARS = 8192;
   // Keeps the host from parsing a heap-sized request; partner payloads are far smaller.
   const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+  const MAX_RUN_REQUEST_BYTES = 32 * 1024 * 1024;
   let nextCallId = 0;
 
   const TOO_LARGE = freeze({});
@@ -143,6 +144,11 @@ export const ISOLATE_RUNTIME_SOURCE = String.raw`(function install(post) {
         return rejected('a bridge request may not exceed ' + MAX_REQUEST_BYTES + ' bytes of JSON',
           'SANDBOX_OUTPUT_TOO_LARGE');
       }
+      state.requestBytes += json.length;
+      if (state.requestBytes > MAX_RUN_REQUEST_BYTES) {
+        return rejected('the bridge requests of one run may not exceed ' + MAX_RUN_REQUEST_BYTES +
+          ' bytes of JSON in all', 'SANDBOX_OUTPUT_TOO_LARGE');
+      }
       const callId = ++nextCallId;
       return new PromiseCtor((resolve, reject) => {
         apply(mapSet, state.pending, [callId, { resolve, reject }]);
@@ -168,7 +174,7 @@ export const ISOLATE_RUNTIME_SOURCE = String.raw`(function install(post) {
 
   function invoke(runId, entry, payloadJson, maxResultBytes, maxCalls) {
     const state = {
-      calls: 0, maxCalls, logs: 0, breached: false, ended: false, pending: new MapCtor(),
+      calls: 0, maxCalls, requestBytes: 0, logs: 0, breached: false, ended: false, pending: new MapCtor(),
     };
     apply(mapSet, runs, [runId, state]);
     const finish = (kind, a) => {
@@ -325,34 +331,43 @@ export const ISOLATE_RUNTIME_SOURCE = String.raw`(function install(post) {
       [getPrototypeOf(Uint8Array.prototype),
         ['typed array', brandCheck(byteLength(getPrototypeOf(Uint8Array.prototype)))]],
     ]);
-    const checkSlots = (obj, path) => {
+    const checkSlots = (obj, entry, pathOf) => {
       for (let p = getPrototypeOf(obj); p !== null; p = getPrototypeOf(p)) {
         const kind = apply(mapGet, slotted, [p]);
         if (kind !== undefined && kind[1](obj)) {
-          throw new TypeErrorCtor('bootstrap left a mutable ' + kind[0] + ' reachable at ' + path +
-            '; keep such state in a closure');
+          throw new TypeErrorCtor('bootstrap left a mutable ' + kind[0] + ' reachable at ' +
+            pathOf(entry) + '; keep such state in a closure');
         }
       }
     };
 
+    // Paths are only built for an error message: each stack entry keeps its parent and key.
+    const pathOf = (entry) => {
+      const parts = [];
+      for (let e = entry; e !== undefined; e = e.parent) parts.push(StringCtor(e.key));
+      return parts.reverse().join('.');
+    };
+    const isObject = (v) => v !== null && (typeof v === 'object' || typeof v === 'function');
     const seen = new SetCtor();
     const stack = [];
-    for (const root of roots) stack.push([root, root === g ? 'globalThis' : '(intrinsic)']);
+    for (const root of roots) {
+      stack.push({ obj: root, parent: undefined, key: root === g ? 'globalThis' : '(intrinsic)' });
+    }
     while (stack.length > 0) {
-      const [obj, path] = stack.pop();
+      const entry = stack.pop();
+      const obj = entry.obj;
       if (apply(setHas, seen, [obj])) continue;
       apply(setAdd, seen, [obj]);
-      checkSlots(obj, path);
+      checkSlots(obj, entry, pathOf);
       freeze(obj);
       const proto = getPrototypeOf(obj);
-      if (proto !== null) stack.push([proto, path + '.__proto__']);
-      const descs = getOwnPropertyDescriptors(obj);
-      for (const name of ownKeys(descs)) {
-        const desc = descs[name];
-        const at = path + '.' + StringCtor(name);
-        for (const v of [desc.value, desc.get, desc.set]) {
-          if (v !== null && (typeof v === 'object' || typeof v === 'function')) stack.push([v, at]);
-        }
+      if (proto !== null) stack.push({ obj: proto, parent: entry, key: '__proto__' });
+      const keys = ownKeys(obj);
+      for (let i = 0; i < keys.length; i++) {
+        const desc = getOwnPropertyDescriptor(obj, keys[i]);
+        if (isObject(desc.value)) stack.push({ obj: desc.value, parent: entry, key: keys[i] });
+        if (isObject(desc.get)) stack.push({ obj: desc.get, parent: entry, key: keys[i] });
+        if (isObject(desc.set)) stack.push({ obj: desc.set, parent: entry, key: keys[i] });
       }
     }
     return seen.size;
