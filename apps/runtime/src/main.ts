@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import type { Core } from './app.module.js';
@@ -43,7 +44,7 @@ async function buildCore(config: RuntimeConfig, logger: Logger): Promise<Core> {
   const masterKey = resolveMasterKey(config);
   const queue =
     config.mode === 'cluster'
-      ? new BullQueue(config.redisUrl!, logger)
+      ? new BullQueue(config.redisUrl!, config.queuePrefix, logger)
       : new InProcessQueue(logger);
   const egressPolicy = egressPolicyFactory(platform);
   const engine: Engine =
@@ -98,7 +99,7 @@ async function startApi(config: RuntimeConfig, logger: Logger): Promise<void> {
   const core = await buildCore(config, logger);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     genReqId: correlationIdOf,
     trustProxy: true,

@@ -20,6 +20,7 @@ export interface RuntimeConfig {
   egressAllowPrivate: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   workerConcurrency: number;
+  queuePrefix: string;
   leaseMs: number;
   dispatchIntervalMs: number;
   sweepIntervalMs: number;
@@ -175,6 +176,13 @@ export function parseMasterKey(raw: string, variable = 'PLUGBOARD_MASTER_KEY'): 
   return key;
 }
 
+function queuePrefix(env: Env): string {
+  const value = read(env, 'PLUGBOARD_QUEUE_PREFIX') ?? 'plugboard';
+  if (!/^[\w:.-]{1,64}$/.test(value))
+    throw new ConfigError('PLUGBOARD_QUEUE_PREFIX', 'use 1-64 letters, digits, _ : . or -');
+  return value;
+}
+
 function repoRoot(): string {
   // dist/config/config.js or src/config/config.ts -> apps/runtime -> repo root
   return resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -239,6 +247,7 @@ export function loadConfig(
     egressAllowPrivate: flag(env, 'PLUGBOARD_EGRESS_ALLOW_PRIVATE'),
     logLevel,
     workerConcurrency: integer(env, 'PLUGBOARD_WORKER_CONCURRENCY', 1, 256),
+    queuePrefix: queuePrefix(env),
     leaseMs: integer(env, 'PLUGBOARD_LEASE_MS', 1000, 3_600_000),
     dispatchIntervalMs: integer(env, 'PLUGBOARD_DISPATCH_INTERVAL_MS', 10, 60_000),
     sweepIntervalMs: integer(env, 'PLUGBOARD_SWEEP_INTERVAL_MS', 100, 600_000),

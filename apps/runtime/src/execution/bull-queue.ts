@@ -10,9 +10,11 @@ export class BullQueue implements WorkQueue {
 
   constructor(
     redisUrl: string,
+    prefix: string,
     private readonly logger: Logger,
   ) {
     this.queue = new Bull<WorkKick>(QUEUE_NAME, redisUrl, {
+      prefix,
       defaultJobOptions: {
         removeOnComplete: true,
         removeOnFail: 100,

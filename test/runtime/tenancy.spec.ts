@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, makeTenant, standardSetup } from '../support/api.js';
+import type { Call, TenantSetup } from '../support/api.js';
+import { startFakePartner } from '../support/fake-partner.js';
+import type { FakePartner } from '../support/fake-partner.js';
+import { startRuntime } from '../support/runtime.js';
+import type { RuntimeProcess } from '../support/runtime.js';
+
+let runtime: RuntimeProcess;
+let partner: FakePartner;
+let call: Call;
+let a: TenantSetup;
+let b: Omit<TenantSetup, 'definition'>;
+
+beforeAll(async () => {
+  partner = await startFakePartner();
+  runtime = await startRuntime();
+  call = api(runtime);
+  a = await standardSetup(call, partner.url, 'tenant-a');
+  b = await makeTenant(call, 'tenant-b');
+});
+
+afterAll(async () => {
+  await runtime?.stop();
+  await partner?.close();
+});
+
+describe('authentication and scopes', () => {
+  it('answers 401 without a key, with a malformed key and with an unknown key', async () => {
+    for (const key of ['', 'not-a-key', 'pb_deadbeef_wrongsecret']) {
+      const res = await call('get', '/v1/installations', key);
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('accepts the key as X-Api-Key too', async () => {
+    const res = await api(runtime)('get', '/v1/installations', '').set('x-api-key', a.key);
+    expect(res.status).toBe(200);
+  });
+
+  it('answers 403 when the key lacks the scope', async () => {
+    const readOnly = await call('post', '/v1/api-keys')
+      .send({ tenantId: a.tenantId, scopes: ['runs:read'] })
+      .expect(201);
+    const res = await call(
+      'post',
+      `/v1/installations/${a.installationId}/events`,
+      readOnly.body.key,
+    ).send({ action: 'send', data: { text: 'x' } });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('FORBIDDEN');
+    const tenant = await call('post', '/v1/tenants', a.key).send({ name: 'nope' });
+    expect(tenant.status).toBe(403);
+  });
+
+  it('shows a created key once and stores only its hash', async () => {
+    const created = await call('post', '/v1/api-keys')
+      .send({ tenantId: a.tenantId, scopes: ['runs:read'], name: 'ci' })
+      .expect(201);
+    expect(created.body.key).toMatch(/^pb_[a-z0-9]+_[A-Za-z0-9_-]+$/);
+    expect(created.body).toMatchObject({ scopes: ['runs:read'], tenantId: a.tenantId });
+    const audit = await call('get', '/v1/audit?action=api-key.created').expect(200);
+    expect(JSON.stringify(audit.body)).not.toContain(created.body.key.split('_')[2]);
+    expect(
+      audit.body.entries.some((e: { targetId: string }) => e.targetId === created.body.id),
+    ).toBe(true);
+  });
+
+  it('validates request bodies with JSON pointers', async () => {
+    const res = await call('post', '/v1/api-keys').send({ tenantId: a.tenantId, scopes: ['fly'] });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    expect(res.body.error.details.errors[0].pointer).toBe('/scopes/0');
+  });
+});
+
+describe('tenant isolation', () => {
+  it("answers 404, not 403, for another tenant's installation, runs and events", async () => {
+    const run = await call('post', `/v1/installations/${a.installationId}/actions/send`, a.key)
+      .send({ text: 'mine' })
+      .expect(200);
+    for (const [method, path] of [
+      ['get', `/v1/installations/${a.installationId}`],
+      ['patch', `/v1/installations/${a.installationId}`],
+      ['delete', `/v1/installations/${a.installationId}`],
+      ['post', `/v1/installations/${a.installationId}/actions/send`],
+      ['post', `/v1/installations/${a.installationId}/events`],
+      ['get', `/v1/runs/${run.body.runId}`],
+    ] as const) {
+      const res = await call(method, path, b.key).send(
+        method === 'patch'
+          ? { name: 'stolen' }
+          : { text: 'x', action: 'send', data: { text: 'x' } },
+      );
+      expect(res.status, `${method} ${path}`).toBe(404);
+    }
+    const list = await call('get', '/v1/runs', b.key).expect(200);
+    expect(list.body.runs).toEqual([]);
+    const installations = await call('get', '/v1/installations', b.key).expect(200);
+    expect(installations.body.installations.map((i: { id: string }) => i.id)).toEqual([
+      b.installationId,
+    ]);
+    expect(
+      (await call('get', `/v1/installations/${a.installationId}`, a.key)).body.name,
+    ).toBeNull();
+  });
+
+  it('does not let a tenant admin mint keys for another tenant', async () => {
+    const tenantAdmin = await call('post', '/v1/api-keys')
+      .send({ tenantId: a.tenantId, scopes: ['admin'] })
+      .expect(201);
+    const res = await call('post', '/v1/api-keys', tenantAdmin.body.key).send({
+      tenantId: b.tenantId,
+      scopes: ['runs:read'],
+    });
+    expect(res.status).toBe(404);
+    const own = await call('post', '/v1/api-keys', tenantAdmin.body.key)
+      .send({ scopes: ['runs:read'] })
+      .expect(201);
+    expect(own.body.tenantId).toBe(a.tenantId);
+  });
+});
+
+describe('installations', () => {
+  it('validates config against the connector config schema and credentials against its auth', async () => {
+    const res = await call('post', '/v1/installations', a.key).send({
+      connectorId: 'acme',
+      config: { region: 'mars' },
+      credentials: { tokn: 'x' },
+    });
+    expect(res.status).toBe(422);
+    const pointers = res.body.error.details.errors.map((e: { pointer: string }) => e.pointer);
+    expect(pointers).toEqual(
+      expect.arrayContaining(['/config/region', '/credentials/token', '/credentials/tokn']),
+    );
+  });
+
+  it('answers 404 for an unknown connector, installation or action', async () => {
+    expect(
+      (
+        await call('post', '/v1/installations', a.key).send({
+          connectorId: 'ghost',
+          credentials: {},
+        })
+      ).status,
+    ).toBe(404);
+    expect((await call('get', '/v1/installations/ins_nope', a.key)).status).toBe(404);
+    const res = await call('post', `/v1/installations/${a.installationId}/actions/fly`, a.key).send(
+      {},
+    );
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('ACTION_NOT_FOUND');
+  });
+
+  it('rotates credentials: the next partner call carries the new token, and neither token is ever returned or logged', async () => {
+    const oldToken = 'tok-tenant-a-secret-value';
+    const newToken = 'rotated-token-9f8e7d6c5b4a';
+    const rotated = await call('patch', `/v1/installations/${a.installationId}`, a.key).send({
+      credentials: { token: newToken, webhookSecret: 'whsec-rotated-value' },
+    });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.credentials).toEqual({ set: true, version: 2 });
+    partner.reset();
+    await call('post', `/v1/installations/${a.installationId}/actions/send`, a.key)
+      .send({ text: 'after rotation' })
+      .expect(200);
+    expect(partner.requests[0]?.headers.authorization).toBe(`Bearer ${newToken}`);
+    const audit = await call('get', '/v1/audit?action=installation.credentials-rotated').expect(
+      200,
+    );
+    expect(
+      audit.body.entries.some((e: { targetId: string }) => e.targetId === a.installationId),
+    ).toBe(true);
+
+    const bodies = [
+      await call('get', `/v1/installations/${a.installationId}`, a.key),
+      await call('get', '/v1/installations', a.key),
+      await call('get', '/v1/runs', a.key),
+      await call('get', '/v1/audit'),
+    ].map((r) => JSON.stringify(r.body));
+    const runs = await call('get', '/v1/runs', a.key);
+    for (const run of runs.body.runs)
+      bodies.push(JSON.stringify((await call('get', `/v1/runs/${run.id}`, a.key)).body));
+    for (const secret of [oldToken, newToken, 'whsec-rotated-value', 'whsec-tenant-a-value']) {
+      for (const body of bodies) expect(body).not.toContain(secret);
+      for (const line of runtime.logs) expect(line).not.toContain(secret);
+    }
+  });
+
+  it('disables and deletes an installation, audited', async () => {
+    const extra = await call('post', '/v1/installations', a.key)
+      .send({ connectorId: 'acme', credentials: { token: 't-extra' } })
+      .expect(201);
+    await call('patch', `/v1/installations/${extra.body.id}`, a.key)
+      .send({ status: 'disabled' })
+      .expect(200);
+    const refused = await call('post', `/v1/installations/${extra.body.id}/events`, a.key).send({
+      action: 'send',
+      data: { text: 'x' },
+    });
+    expect(refused.status).toBe(409);
+    await call('delete', `/v1/installations/${extra.body.id}`, a.key).expect(204);
+    expect((await call('get', `/v1/installations/${extra.body.id}`, a.key)).status).toBe(404);
+    const audit = await call('get', '/v1/audit?action=installation.deleted').expect(200);
+    expect(audit.body.entries.map((e: { targetId: string }) => e.targetId)).toContain(
+      extra.body.id,
+    );
+  });
+});
