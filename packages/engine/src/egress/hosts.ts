@@ -4,6 +4,17 @@
 // another domain (`evil.com#` does not fit one DNS label).
 const PLACEHOLDER = '\u0000';
 
+// The URL parser's spelling of a literal host (IPv6 compressed, IPv4 canonical), so a pattern and
+// a request URL compare equal however the definition wrote the address.
+function canonical(pattern: string): string {
+  if (pattern.includes('*')) return pattern;
+  try {
+    return new URL(`http://${pattern}`).hostname;
+  } catch {
+    return pattern;
+  }
+}
+
 export function hostPatterns(
   base: { url?: string; allowedHosts?: string[] } | undefined,
 ): string[] {
@@ -21,7 +32,7 @@ export function hostPatterns(
       }
     }
   }
-  return patterns;
+  return patterns.map(canonical);
 }
 
 export function hostAllowed(hostname: string, patterns: string[]): boolean {

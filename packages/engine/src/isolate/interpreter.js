@@ -672,9 +672,9 @@
         if (!matches) continue;
         const out = { ok: true, index: rule.index };
         if (rule.message !== undefined) {
-          out.message = toText(
-            await render(rule.message, response, `${rule.where}/message`, false),
-          );
+          // Message templates see the response beside the run's input, items, config and meta.
+          const data = { ...(payload.scope || {}), response };
+          out.message = toText(await render(rule.message, data, `${rule.where}/message`, false));
         }
         return out;
       }

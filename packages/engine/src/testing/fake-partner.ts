@@ -2,6 +2,7 @@
 // and answers through a handler the spec sets, like the partner APIs connectors talk to.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 export interface ReceivedRequest {
   method: string;
@@ -92,5 +93,38 @@ export async function startFakePartner(
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * A fake partner for the whole spec file: started before the first test, closed after the last,
+ * its log cleared and its handler reset to `reset` before every test.
+ */
+export function useFakePartner(reset: PartnerHandler): FakePartner {
+  let current: FakePartner | undefined;
+  const live = (): FakePartner => {
+    if (!current) throw new Error('the fake partner starts in beforeAll');
+    return current;
+  };
+  beforeAll(async () => {
+    current = await startFakePartner(reset);
+  });
+  afterAll(() => live().close());
+  beforeEach(() => {
+    live().requests.length = 0;
+    live().handle(reset);
+  });
+  return {
+    get url() {
+      return live().url;
+    },
+    get port() {
+      return live().port;
+    },
+    get requests() {
+      return live().requests;
+    },
+    handle: (handler) => live().handle(handler),
+    close: () => live().close(),
   };
 }
