@@ -44,6 +44,20 @@ describe('SandboxPool', () => {
     expect(bridge.logs).toEqual([{ level: 'info', message: 'created', fields: { status: 201 } }]);
   });
 
+  it('caps the log lines one run may write', async () => {
+    const bridge = recordingBridge();
+    await runCode(
+      pool,
+      'k',
+      'for (let i = 0; i < 1500; i++) ctx.log("debug", "line " + i); return 0',
+      {
+        bridge,
+      },
+    );
+    expect(bridge.logs).toHaveLength(1000);
+    expect(bridge.logs[999]).toEqual({ level: 'debug', message: 'line 999' });
+  });
+
   it('turns a bridge rejection into an Error with .code inside the isolate', async () => {
     const bridge = recordingBridge(() =>
       Promise.reject({
