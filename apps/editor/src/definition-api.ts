@@ -1,42 +1,48 @@
 // The one place the editor reaches the definition package, so every screen validates, parses and
 // diffs exactly as the CLI and the publish gate do.
-import schemaJson from '@plugboard/definition/connector.schema.json';
-import type { Change, Issue } from './api/client.js';
+import {
+  canonicalJson,
+  checkExpression,
+  checkTemplate,
+  connectorSchema as schema,
+  diff,
+  parseJson,
+  validate,
+} from '@plugboard/definition/browser';
+import type {
+  ConnectorDefinition,
+  DiffReport,
+  Issue,
+  ParseJsonResult,
+} from '@plugboard/definition/browser';
 import type { DefinitionLike } from './model.js';
 
-export type { Change, Issue };
-export interface DiffReport {
-  changes: Change[];
-  requiredBump: 'major' | 'minor' | 'patch' | 'none';
-}
-export type ParseResult = { value: unknown } | { error: Issue & { line: number; column: number } };
+export type { DiffReport, Issue, ParseJsonResult };
 
-export const connectorSchema = schemaJson as Record<string, unknown>;
+export const connectorSchema: Record<string, unknown> = schema;
 
-export function validateDefinition(_definition: DefinitionLike): Issue[] {
-  return [];
+export function validateDefinition(definition: DefinitionLike): Issue[] {
+  return validate(definition).errors;
 }
 
-export function parseJsonText(text: string): ParseResult {
-  try {
-    return { value: JSON.parse(text) as unknown };
-  } catch (error) {
-    return {
-      error: {
-        pointer: '',
-        code: 'JSON_PARSE',
-        message: (error as Error).message,
-        line: 1,
-        column: 1,
-      },
-    };
-  }
+export function parseJsonText(text: string): ParseJsonResult {
+  return parseJson(text);
 }
 
-export function diffDefinitions(_prev: DefinitionLike, _next: DefinitionLike): DiffReport {
-  return { changes: [], requiredBump: 'none' };
+/** The compatibility report the publish gate will compute; a broken draft diffs as best it can. */
+export function diffDefinitions(previous: DefinitionLike, next: DefinitionLike): DiffReport {
+  return diff(previous as unknown as ConnectorDefinition, next as unknown as ConnectorDefinition);
 }
 
 export function canonical(value: unknown): string {
-  return JSON.stringify(value);
+  return canonicalJson(value);
+}
+
+/** Syntax only while typing: which names are allowed is the validator's job, shown beside it. */
+export function expressionProblem(expression: string): string | undefined {
+  return checkExpression(expression)?.message;
+}
+
+export function templateProblem(template: string): string | undefined {
+  return checkTemplate(template)?.message;
 }

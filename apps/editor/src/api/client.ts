@@ -231,6 +231,16 @@ export class ApiClient {
    * Who this key is. The runtime's `GET /v1/api-keys/current` answers directly; a runtime without it
    * is probed: any key reads the catalog, and only an admin key reads the tenant list.
    */
+  /** Paths the runtime serves, from its OpenAPI document, so screens skip features it lacks. */
+  routes(): Promise<Set<string>> {
+    this.routeSet ??= this.request<{ paths?: Record<string, unknown> }>('GET', '/docs-json').then(
+      (doc) => new Set(Object.keys(doc.paths ?? {})),
+      () => new Set<string>(),
+    );
+    return this.routeSet;
+  }
+  private routeSet: Promise<Set<string>> | undefined;
+
   async identity(): Promise<Identity> {
     try {
       const me = await this.request<Partial<Identity> & { apiKey?: Partial<Identity> }>(

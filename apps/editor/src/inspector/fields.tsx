@@ -1,7 +1,6 @@
-import jsonata from 'jsonata';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ReactNode, Ref } from 'react';
-import { parseJsonText } from '../definition-api.js';
+import { expressionProblem, parseJsonText, templateProblem } from '../definition-api.js';
 import { fieldId, useIssuesAt } from './issues-context.js';
 
 export interface FieldShellProps {
@@ -61,30 +60,12 @@ export function FieldShell({
 
 /** JSONata is compiled on every keystroke (fast, in the browser) so syntax errors show as you type. */
 export function jsonataError(expression: string): string | undefined {
-  if (!expression.trim()) return undefined;
-  try {
-    jsonata(expression);
-    return undefined;
-  } catch (error) {
-    const e = error as { message?: string; position?: number; token?: string };
-    return `Syntax error${typeof e.position === 'number' ? ` at character ${e.position}` : ''}: ${e.message ?? 'invalid expression'}`;
-  }
+  return expression.trim() ? expressionProblem(expression) : undefined;
 }
 
 /** Each `{{ expr }}` part of a template must compile, and every `{{` must be closed. */
 export function templateError(template: string): string | undefined {
-  let rest = template;
-  for (;;) {
-    const open = rest.indexOf('{{');
-    if (open < 0) return undefined;
-    const close = rest.indexOf('}}', open + 2);
-    if (close < 0) return 'A {{ is never closed with }}';
-    const expression = rest.slice(open + 2, close);
-    if (!expression.trim()) return 'An empty {{ }} part: put an expression inside';
-    const error = jsonataError(expression);
-    if (error) return `In {{${expression}}}: ${error}`;
-    rest = rest.slice(close + 2);
-  }
+  return templateProblem(template);
 }
 
 export function VariableChips({

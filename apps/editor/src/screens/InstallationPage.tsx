@@ -49,10 +49,41 @@ function Metrics({ health }: { health: InstallationHealth }) {
   );
 }
 
+function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? null;
+}
+
+export function healthFromRuns(runs: RunSummary[]): InstallationHealth {
+  const finished = runs.filter(
+    (r) => r.status === 'succeeded' || r.status === 'failed' || r.status === 'dead',
+  );
+  const ok = finished.filter((r) => r.status === 'succeeded');
+  const durations = finished
+    .map((r) => r.durationMs)
+    .filter((d): d is number => typeof d === 'number')
+    .sort((a, b) => a - b);
+  return {
+    successRate: finished.length ? ok.length / finished.length : null,
+    latencyMs: { p50: percentile(durations, 0.5), p99: percentile(durations, 0.99) },
+    queueDepth: runs.filter((r) => r.status === 'queued' || r.status === 'running').length,
+    lastSuccessAt:
+      ok
+        .map((r) => r.finishedAt ?? r.createdAt)
+        .filter((t): t is string => typeof t === 'string')
+        .sort()
+        .at(-1) ?? null,
+  };
+}
+
 export function InstallationPage({ id }: { id: string }) {
   const { api } = useSession();
   const installation = useAsync(() => api.getInstallation(id), [api, id]);
-  const health = useAsync(() => api.health(id), [api, id]);
+  // Health comes from the runtime when it serves the route, else from the recent runs shown here.
+  const health = useAsync(
+    async () => ((await api.routes()).has('/v1/installations/{id}/health') ? api.health(id) : null),
+    [api, id],
+  );
   const runs = useAsync(() => api.listRuns({ installationId: id, limit: 25 }), [api, id]);
   const [message, setMessage] = useState<string>();
   const [open, setOpen] = useState<string>();
@@ -104,6 +135,7 @@ export function InstallationPage({ id }: { id: string }) {
         <h2>Health</h2>
         {health.error && <ErrorBox error={health.error} />}
         {health.data && <Metrics health={health.data} />}
+        {health.data === null && runs.data && <Metrics health={healthFromRuns(runs.data)} />}
       </section>
       <section>
         <h2>Recent runs</h2>

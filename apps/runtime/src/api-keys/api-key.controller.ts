@@ -1,4 +1,4 @@
-import { Body, Controller, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CorrelationId, CurrentPrincipal, RequireScopes } from '../auth/auth.decorators.js';
 import { SCOPES } from '../auth/principal.js';
@@ -33,5 +33,13 @@ export class ApiKeyController {
     @CorrelationId() correlationId: string,
   ) {
     return this.keys.create(body, principal, correlationId);
+  }
+
+  // Any valid key may ask who it is: the editor decides which screens to show from the answer.
+  @Get('current')
+  @RequireScopes(...SCOPES)
+  @ApiOperation({ summary: 'The calling key: its id, tenant and scopes' })
+  current(@CurrentPrincipal() principal: Principal) {
+    return { id: principal.keyId, tenantId: principal.tenantId, scopes: principal.scopes };
   }
 }
