@@ -84,6 +84,17 @@ export function makeConnector(partnerUrl: string, overrides: Partial<Definition>
         },
         eventId: { header: 'X-Delivery' },
       },
+      payment: {
+        kind: 'webhook',
+        title: 'Payment event',
+        event: { type: 'object' },
+        verify: {
+          scheme: 'hmac-sha256-timestamped',
+          header: 'Acme-Signature',
+          toleranceSec: 300,
+          secretField: 'webhookSecret',
+        },
+      },
     },
     ...overrides,
   };

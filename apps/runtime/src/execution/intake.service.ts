@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../common/domain-error.js';
-import { newId, sha256 } from '../common/ids.js';
+import { newId, orderedId, sha256 } from '../common/ids.js';
 import { check, schemaFor, withDefinitionSchemas } from '../common/json-schema.js';
 import type { PointerIssue } from '../common/json-schema.js';
 import { LOGGER } from '../common/logger.js';
@@ -200,7 +200,7 @@ export class IntakeService {
       candidates.push({
         index,
         event: {
-          id: newId('evt'),
+          id: orderedId('evt'),
           tenantId: installation.tenantId,
           installationId,
           action: action!,
