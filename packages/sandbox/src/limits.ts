@@ -29,6 +29,10 @@ const MINIMUM: SandboxLimits = {
   maxBridgeCalls: 0,
 };
 
+// Node timers take at most 2^31 - 1 ms (a longer one fires after 1 ms); the same bound is far
+// above any sensible value of the other limits.
+const MAXIMUM_MS = 2_147_483_647;
+
 /**
  * Layers partial limits over a base and checks every value, so a typo in a caller's override
  * fails at once with the field's name instead of silently disabling a limit.
@@ -47,9 +51,14 @@ export function resolveLimits(
   }
   for (const name of Object.keys(MINIMUM) as Array<keyof SandboxLimits>) {
     const value = merged[name];
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < MINIMUM[name]) {
+    if (
+      typeof value !== 'number' ||
+      !Number.isFinite(value) ||
+      value < MINIMUM[name] ||
+      value > MAXIMUM_MS
+    ) {
       throw new RangeError(
-        `sandbox limit ${name} must be a finite number >= ${MINIMUM[name]}, got ${String(value)}`,
+        `sandbox limit ${name} must be a number from ${MINIMUM[name]} to ${MAXIMUM_MS}, got ${String(value)}`,
       );
     }
   }

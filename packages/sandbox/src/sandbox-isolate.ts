@@ -236,12 +236,23 @@ export class SandboxIsolate {
   }
 
   #enter(run: RunState, ref: ivm.Reference | undefined, args: unknown[]): void {
-    this.#queue = this.#queue.then(() => this.#runEntry(run, ref, args));
+    // A failed step must not stall the queue: every later entry of every run would wait forever.
+    this.#queue = this.#queue.then(() =>
+      this.#runEntry(run, ref, args).catch((error: unknown) => {
+        this.#kill(
+          new SandboxError('SANDBOX_ERROR', `the sandbox failed: ${messageOf(error)}`, {
+            key: this.key,
+            entry: run.entry,
+          }),
+          run,
+        );
+      }),
+    );
   }
 
   async #runEntry(run: RunState, ref: ivm.Reference | undefined, args: unknown[]): Promise<void> {
     if (this.#dead || run.settled || ref === undefined) return;
-    const limitNs = BigInt(run.limits.cpuMs) * 1_000_000n;
+    const limitNs = BigInt(Math.ceil(run.limits.cpuMs * 1_000_000));
     const remainingMs = Number(limitNs - run.cpuNs) / 1e6;
     if (remainingMs <= 0) {
       this.#kill(this.#cpuError(run), run);
