@@ -50,4 +50,9 @@ export {
   type VersionCheck,
 } from './diff.js';
 export { isClosedObject } from './diff-schema.js';
-export { closeObjects, compilePayloadSchema, type PayloadCheck } from './payload.js';
+export {
+  UnsafeSchemaError,
+  closeObjects,
+  compilePayloadSchema,
+  type PayloadCheck,
+} from './payload.js';

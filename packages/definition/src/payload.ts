@@ -1,3 +1,4 @@
+import safeRegex from 'safe-regex2';
 import { createAjv, type AjvInstance } from './ajv.js';
 import type { ConnectorDefinition } from './generated/connector.generated.js';
 import type { Issue } from './issues.js';
@@ -7,7 +8,29 @@ import {
   SCHEMA_MAP_KEYWORDS,
   SCHEMA_SINGLE_KEYWORDS,
   isSchemaObject,
+  walkSchema,
 } from './schema-walk.js';
+
+/** Thrown when asked to compile a schema `validate` would have refused. */
+export class UnsafeSchemaError extends Error {
+  readonly code = 'PATTERN_UNSAFE';
+}
+
+function assertSafePatterns(schema: unknown): void {
+  walkSchema(schema, '', (node, pointer) => {
+    const patterns = [
+      ...(typeof node.pattern === 'string' ? [node.pattern] : []),
+      ...Object.keys(isSchemaObject(node.patternProperties) ? node.patternProperties : {}),
+    ];
+    for (const pattern of patterns) {
+      if (!safeRegex(pattern)) {
+        throw new UnsafeSchemaError(
+          `pattern ${JSON.stringify(pattern)} at ${pointer || '/'} can backtrack catastrophically`,
+        );
+      }
+    }
+  });
+}
 
 /** Checks one payload; returns its issues (pointers into the payload), empty when valid. */
 export type PayloadCheck = (value: unknown) => Issue[];
@@ -77,6 +100,9 @@ export function compilePayloadSchema(
   }
   const cached = perDefinition.get(schema);
   if (cached) return cached;
+  // Defence in depth: a payload must never be able to hang the process through a pattern.
+  assertSafePatterns(schema);
+  for (const named of Object.values(definition.schemas ?? {})) assertSafePatterns(named);
   ajv ??= createAjv({ strict: false });
   const schemas = closeObjects({ properties: definition.schemas ?? {} }) as { properties: unknown };
   const wrapper = { ...(closeObjects(schema) as object), schemas: schemas.properties };

@@ -99,8 +99,9 @@ function mapOne(error: ErrorObject): Issue | null {
         `${label(at)} needs \`${missing}\`${about ? ` (${about.replace(/\.$/, '')})` : ''}: add it${exampleHint(property)}`,
       );
     }
+    case 'unevaluatedProperties':
     case 'additionalProperties': {
-      const extra = String(params.additionalProperty);
+      const extra = String(params.additionalProperty ?? params.unevaluatedProperty);
       const allowed = Object.keys(info(error.parentSchema).properties ?? {});
       return issue(
         `${at}/${escapePointerToken(extra)}`,
