@@ -34,6 +34,13 @@ export interface AcquireRequest {
   lease?: { id: string; ttlMs: number };
   /** How long to suggest waiting when only a slot is missing (slots free on release, not on a clock). */
   slotPollMs?: number;
+  /**
+   * Grants a token whose time comes within this many ms, as a reservation: the GCRA schedule
+   * advances by exactly one interval and the caller sleeps `delayMs` before sending. A waiter
+   * that wakes a little late then still gets its slot, so timer lateness does not pile up into
+   * lost throughput. Never applies to concurrency. Default 0.
+   */
+  lookaheadMs?: number;
   /** Counts one first attempt into this retry-budget window when granted. */
   countFirstAttempt?: WindowSpec;
 }
@@ -46,7 +53,12 @@ export interface BucketState {
 }
 
 export type AcquireResult =
-  | { granted: true; buckets: BucketState[] }
+  | {
+      granted: true;
+      buckets: BucketState[];
+      /** Wait this long before sending (a reservation within `lookaheadMs`), usually 0. */
+      delayMs: number;
+    }
   | {
       granted: false;
       buckets: BucketState[];

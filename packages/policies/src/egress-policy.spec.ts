@@ -362,7 +362,7 @@ describe('visible state', () => {
           remaining: 99,
           resetMs: 590,
         },
-        { layer: 'partner', limit: { requests: 10, perMs: 1000 }, remaining: 0, resetMs: 92 },
+        { layer: 'partner', limit: { requests: 10, perMs: 1000 }, remaining: 0, resetMs: 93 },
       ],
       pausedUntil: null,
       backoff: null,

@@ -55,6 +55,11 @@ export interface EgressPolicyOptions {
   maxHoldMs?: number;
   /** How often a caller waiting only for a slot held elsewhere looks again. Default 25 ms. */
   slotPollMs?: number;
+  /**
+   * A token due within this many ms is reserved and slept on, so waiters that wake late keep
+   * the partner's full rate. Default 10 ms.
+   */
+  lookaheadMs?: number;
   /** Runtime defaults for what quotas and definitions leave open. */
   defaults?: PlanOptions['defaults'];
   /** Runtime defaults for `limits.retry`. */
@@ -148,13 +153,14 @@ export function createEgressPolicy(options: EgressPolicyOptions): Policy {
   const leaseMs = options.leaseMs ?? 30_000;
   const maxHoldMs = options.maxHoldMs ?? 600_000;
   const slotPollMs = options.slotPollMs ?? 25;
+  const lookaheadMs = options.lookaheadMs ?? 10;
   const minRetries = options.minRetriesPerWindow ?? 3;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
   const throttlePauseMs = options.defaultThrottlePauseMs ?? 1000;
   const emit = options.onEvent ?? (() => undefined);
   const planOptions: PlanOptions = {
     defaults: options.defaults ?? {},
-    safetyMargin: options.safetyMargin ?? 0.02,
+    safetyMargin: options.safetyMargin ?? 0.03,
     partnerBurstRatio: options.partnerBurstRatio ?? 0.02,
     retry: { ...DEFAULT_RETRY, ...options.retry },
     budgetWindowMs: options.budgetWindowMs ?? 60_000,
@@ -309,6 +315,7 @@ export function createEgressPolicy(options: EgressPolicyOptions): Policy {
             slots: plan.slots.map((slot) => slot.slot),
             lease: { id: leaseId, ttlMs: leaseMs },
             slotPollMs,
+            lookaheadMs,
             ...(ctx.attempt <= 1 ? { countFirstAttempt: plan.budget } : {}),
           });
         } catch (error) {
@@ -316,6 +323,7 @@ export function createEgressPolicy(options: EgressPolicyOptions): Policy {
           throw error;
         }
         if (result.granted) {
+          if (result.delayMs > 0) await clock.sleep(result.delayMs);
           const waited = clock.now() - started;
           if (waited > 0) emit({ type: 'waited', ctx, ms: waited, blockedBy: 'rate' });
           return makePermit(ctx, plan, leaseId);
@@ -324,7 +332,12 @@ export function createEgressPolicy(options: EgressPolicyOptions): Policy {
         queues.hints.set(plan.signature, result.waitMs);
         const left = deadline - clock.now();
         if (result.waitMs > left) throw rateLimited(ctx, result.waitMs, result.blockedBy, layer);
-        await sleepOrSlot(result.waitMs, result.blockedBy === 'concurrency');
+        // Wake inside the lookahead, so the next look finds the token reservable.
+        const sleepMs =
+          result.blockedBy === 'concurrency'
+            ? result.waitMs
+            : Math.max(1, result.waitMs - lookaheadMs / 2);
+        await sleepOrSlot(sleepMs, result.blockedBy === 'concurrency');
       }
     } finally {
       leave();

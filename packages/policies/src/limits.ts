@@ -41,7 +41,7 @@ export interface PlanOptions {
   };
   /**
    * Share of the declared limit the partner layers keep free for clock skew and network jitter
-   * between our decision and the partner's count. Default 0.02.
+   * between our decision and the partner's count. Default 0.03.
    */
   safetyMargin: number;
   /** Burst allowed by partner layers, as a share of the declared requests. Default 0.02. */
@@ -93,8 +93,8 @@ export function quotaBucket(key: string, rate: RateLimit): BucketSpec {
 /**
  * A partner's declared limit. A bucket of burst B refilled at N per W admits N + B - 1 requests in
  * some window of W, which a partner counting a sliding window answers with 429. So the interval is
- * stretched to W / (N - B + 1): never more than N in any window, whatever the partner counts, and
- * the margin absorbs jitter between our clock and the partner's.
+ * stretched to W (1 + margin) / (N - B + 1): at most N in any window, whatever the partner counts,
+ * with W x margin of slack per window for jitter between our decision and the partner's clock.
  */
 export function partnerBucket(
   key: string,

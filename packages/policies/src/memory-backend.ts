@@ -58,15 +58,18 @@ export class MemoryBackend implements PolicyBackend {
       const wait = (this.pauses.get(key) ?? 0) - now;
       if (wait > waitMs) [waitMs, blockedBy, index] = [wait, 'pause', i];
     });
+    let slotWait = 0;
+    let slotIndex = -1;
     request.slots.forEach((slot, i) => {
       const leases = this.liveLeases(slot.key, now);
       if (leases.size < slot.limit) return;
       const earliest = Math.min(...leases.values());
       const wait = Math.max(1, Math.min(request.slotPollMs ?? 25, earliest - now));
-      if (wait > waitMs) [waitMs, blockedBy, index] = [wait, 'concurrency', i];
+      if (wait > slotWait) [slotWait, slotIndex] = [wait, i];
     });
-
-    if (waitMs > EPSILON) {
+    // A time-based wait within the lookahead becomes a reservation; a missing slot never does.
+    if (slotIndex >= 0 || waitMs > (request.lookaheadMs ?? 0) + EPSILON) {
+      if (slotWait > waitMs) [waitMs, blockedBy, index] = [slotWait, 'concurrency', slotIndex];
       const buckets = request.buckets.map((bucket, i) => bucketState(bucket, tats[i] ?? now, now));
       return Promise.resolve({
         granted: false,
@@ -90,7 +93,11 @@ export class MemoryBackend implements PolicyBackend {
       }
     }
     if (request.countFirstAttempt) this.windowCell(request.countFirstAttempt, now).first += 1;
-    return Promise.resolve({ granted: true, buckets });
+    return Promise.resolve({
+      granted: true,
+      buckets,
+      delayMs: waitMs > EPSILON ? Math.ceil(waitMs) : 0,
+    });
   }
 
   renew(slots: string[], leaseId: string, ttlMs: number): Promise<void> {

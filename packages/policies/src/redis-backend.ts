@@ -108,10 +108,11 @@ export class RedisBackend implements PolicyBackend {
       request.slotPollMs ?? 25,
       window?.bucketMs ?? 1,
       window ? Math.ceil(window.windowMs / window.bucketMs) : 1,
+      request.lookaheadMs ?? 0,
     ];
     const reply = await this.run(scripts.acquire, keys, args);
     const buckets = pairs(reply.slice(4));
-    if (Number(reply[0]) === 1) return { granted: true, buckets };
+    if (Number(reply[0]) === 1) return { granted: true, buckets, delayMs: Number(reply[1]) };
     return {
       granted: false,
       buckets,

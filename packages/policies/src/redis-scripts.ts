@@ -13,8 +13,8 @@ local now = tonumber(clock[1]) * 1000 + tonumber(clock[2]) / 1000
 
 // KEYS: buckets (nb), pauses (np), slot sets (ns), window (nw = 0 or 1)
 // ARGV: nb, np, ns, nw, then per bucket interval and burst, then per slot its limit,
-//       then leaseId, leaseTtlMs, slotPollMs, windowBucketMs, windowBuckets
-// Reply: { granted (1|0), waitMs, blockedBy, index, remaining1, resetMs1, remaining2, ... }
+//       then leaseId, leaseTtlMs, slotPollMs, windowBucketMs, windowBuckets, lookaheadMs
+// Reply: { granted (1|0), waitMs (when granted: delayMs), blockedBy, index, remaining1, resetMs1, ... }
 export const ACQUIRE = `${NOW}
 local nb, np, ns, nw = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local a = 5
@@ -40,17 +40,21 @@ for i = 1, ns do
 end
 local leaseId, ttl, poll = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
 local windowBucketMs, windowBuckets = tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
+local lookahead = tonumber(ARGV[a + 5])
+local slotWait, slotAt = 0, -1
 for i = 1, ns do
   local key = KEYS[nb + np + i]
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
   if redis.call('ZCARD', key) >= limits[i] then
     local earliest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
     local w = math.max(1, math.min(poll, tonumber(earliest[2]) - now))
-    if w > wait then wait, blocked, at = w, 'concurrency', i - 1 end
+    if w > slotWait then slotWait, slotAt = w, i - 1 end
   end
 end
 local reply = {}
-if wait > 1e-9 then
+-- A time-based wait within the lookahead becomes a reservation; a missing slot never does.
+if slotAt >= 0 or wait > lookahead + 1e-9 then
+  if slotWait > wait then wait, blocked, at = slotWait, 'concurrency', slotAt end
   reply = { 0, math.ceil(wait), blocked, at }
   for i = 1, nb do
     local remaining = math.floor((now + bursts[i] * intervals[i] - tats[i]) / intervals[i] + 1e-9)
@@ -59,7 +63,9 @@ if wait > 1e-9 then
   end
   return reply
 end
-reply = { 1, 0, '', 0 }
+local delay = 0
+if wait > 1e-9 then delay = math.ceil(wait) end
+reply = { 1, delay, '', 0 }
 for i = 1, nb do
   local nextTat = tats[i] + intervals[i]
   redis.call('SET', KEYS[i], string.format('%.3f', nextTat), 'PX', math.ceil(nextTat - now) + 1)
