@@ -417,14 +417,17 @@ describe('triggers and evaluate', () => {
       ...connector(),
       triggers: {
         polled: {
-          kind: 'poll',
+          kind: 'poll' as const,
+          title: 'Polled',
+          event: {},
+          poll: { intervalMs: 60_000, cursor: { from: 'cursor' } },
           flow: line({
             id: 'o',
             type: 'output',
             value: '{ "records": [input.cursor], "cursor": input.cursor + 1 }',
           }),
         },
-        hook: { kind: 'webhook' },
+        hook: { kind: 'webhook' as const, title: 'Hook', event: {} },
       },
     };
     expect((await engine.runTrigger(def, 'polled', { input: { cursor: 7 } })).output).toEqual({

@@ -42,6 +42,8 @@ interface Target {
   flow?: FlowView;
   pointer: string;
   mode: Mode;
+  /** The action's idempotencyKey expression. */
+  idempotencyKey?: string;
 }
 
 const silentBridge: HostBridge = {
@@ -172,6 +174,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       flow: target.flow,
       pointer: target.pointer,
       mode: target.mode,
+      idempotencyKey: target.idempotencyKey,
       base: definition.base?.url,
       baseHeaders: definition.base?.headers,
       input: request.input,
@@ -218,7 +221,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const pointer = `/actions/${action}/flow`;
       return execute(
         definition,
-        { flow: found.flow, pointer, mode: found.urgency === 'batched' ? 'batched' : 'realtime' },
+        {
+          flow: found.flow,
+          pointer,
+          mode: found.urgency === 'batched' ? 'batched' : 'realtime',
+          ...(found.idempotencyKey ? { idempotencyKey: found.idempotencyKey } : {}),
+        },
         request,
       );
     },

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FlowNodeView } from './definition.js';
+import type { HttpNode, Pagination } from '@plugboard/definition';
 import { createEngine } from './engine.js';
 import { line, makeConnector, withAction } from './testing/factories.js';
 import { useFakePartner } from './testing/fake-partner.js';
@@ -10,7 +10,7 @@ afterAll(() => engine.dispose());
 // 23 records served in pages, the way partner list endpoints do.
 const records = Array.from({ length: 23 }, (_, i) => ({ id: i + 1 }));
 
-async function list(pagination: Record<string, unknown>, extra: Partial<FlowNodeView> = {}) {
+async function list(pagination: Pagination, extra: Partial<HttpNode> = {}) {
   const def = withAction(
     makeConnector({ base: { url: partner.url } }),
     'list',

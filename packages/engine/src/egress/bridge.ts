@@ -43,6 +43,9 @@ export interface IsolateRequest {
   body?: unknown;
   encoding?: 'json' | 'form';
   idempotencyKey?: string;
+  /** What the action's idempotencyKey expression gave for this run or item. */
+  keyBase?: string;
+  keyBaseScope?: 'item' | 'run';
   /** ctx.http: answer with the response whatever its class; http nodes fail on non-success. */
   raw: boolean;
 }
@@ -170,16 +173,27 @@ export interface Bridge {
 
 export function createBridge(context: BridgeContext): Bridge {
   const patterns = hostPatterns(context.definition.base);
-  const runKey = context.meta.idempotencyKey ?? context.meta.runId ?? randomUUID();
+  const runKey = context.meta.runId ?? randomUUID();
   for (const value of Object.values(context.credentials)) context.secrets.add(value);
 
+  // Precedence: the node's own template, the caller's per-item keys, the caller's key, the action's
+  // idempotencyKey expression (evaluated in the isolate, per item in batched runs), the run id. A
+  // per-item base drops the item's index, so a replayed subset of a batch keeps its keys.
   const keyFor = (request: IsolateRequest): string => {
     if (request.idempotencyKey) return request.idempotencyKey;
     const [top, ...rest] = request.item === '' ? [] : request.item.split('.');
+    const tail = [request.nodeId, rest.join('.'), String(request.seq)];
     const itemKey = top === undefined ? undefined : context.meta.itemKeys?.[Number(top)];
-    return itemKey === undefined
-      ? idempotencyKey([runKey, request.nodeId, request.item, String(request.seq)])
-      : idempotencyKey([itemKey, request.nodeId, rest.join('.'), String(request.seq)]);
+    if (itemKey !== undefined) return idempotencyKey([itemKey, ...tail]);
+    const whole = [request.nodeId, request.item, String(request.seq)];
+    if (context.meta.idempotencyKey !== undefined)
+      return idempotencyKey([context.meta.idempotencyKey, ...whole]);
+    if (typeof request.keyBase === 'string') {
+      return idempotencyKey(
+        request.keyBaseScope === 'item' ? [request.keyBase, ...tail] : [request.keyBase, ...whole],
+      );
+    }
+    return idempotencyKey([runKey, ...whole]);
   };
 
   async function send(request: IsolateRequest): Promise<BridgeAnswer> {

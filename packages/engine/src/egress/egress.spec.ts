@@ -327,6 +327,44 @@ describe('egress with private addresses allowed (development)', () => {
     expect(new Set(keys.slice(0, 3)).size).toBe(3);
   });
 
+  it("derives keys from the action's idempotencyKey expression, per item in batched runs", async () => {
+    const realtime = post();
+    const action = realtime.actions.create;
+    if (!action) throw new Error('factory gave no action');
+    const keyed = {
+      ...realtime,
+      actions: { create: { ...action, idempotencyKey: 'input.orderId' } },
+    };
+    await engine.runAction(keyed, 'create', { input: { orderId: 'o-1', note: 'first' } });
+    await engine.runAction(keyed, 'create', { input: { orderId: 'o-1', note: 'retry' } });
+    await engine.runAction(keyed, 'create', { input: { orderId: 'o-2' } });
+    const keys = partner.requests.map((r) => r.headers['idempotency-key']);
+    expect(keys[1]).toBe(keys[0]);
+    expect(keys[2]).not.toBe(keys[0]);
+
+    partner.requests.length = 0;
+    const batched = withAction(
+      makeConnector({ base: { url: partner.url } }),
+      'each',
+      {
+        nodes: [
+          { id: 'loop', type: 'forEach', over: 'items', body: 'write' },
+          { id: 'write', type: 'http', parent: 'loop', method: 'POST', path: '/w', body: 'item' },
+        ],
+        edges: [],
+      },
+      { urgency: 'batched' },
+    );
+    const eachAction = batched.actions.each;
+    if (!eachAction) throw new Error('factory gave no action');
+    const byId = { ...batched, actions: { each: { ...eachAction, idempotencyKey: 'input.id' } } };
+    await engine.runAction(byId, 'each', { items: [{ id: 'a' }, { id: 'b' }] });
+    await engine.runAction(byId, 'each', { items: [{ id: 'b' }] });
+    const batchKeys = partner.requests.map((r) => r.headers['idempotency-key']);
+    expect(batchKeys[2]).toBe(batchKeys[1]);
+    expect(batchKeys[0]).not.toBe(batchKeys[1]);
+  });
+
   it('times out a slow partner with PARTNER_TIMEOUT (transient, retried by the policy)', async () => {
     partner.handle(() => ({ delayMs: 1000, body: {} }));
     const result = await engine.runAction(post(), 'create', { input: {} });

@@ -200,6 +200,8 @@
       body: request.body,
       encoding: request.encoding,
       idempotencyKey: request.idempotencyKey,
+      keyBase: keyBaseOf(run, scope),
+      keyBaseScope: Array.isArray(run.keyBases) ? 'item' : 'run',
       raw: request.raw === true,
     });
     if (!answer || answer.ok !== true) {
@@ -211,6 +213,31 @@
       );
     }
     return answer.response;
+  }
+
+  // The action's `idempotencyKey` expression names the work (per item in batched runs); the host
+  // derives each write's key from it when the caller gave none.
+  function keyBaseOf(run, scope) {
+    const bases = run.keyBases;
+    if (!bases) return undefined;
+    if (!Array.isArray(bases)) return bases;
+    const top = scope.itemPath === '' ? undefined : Number(scope.itemPath.split('.')[0]);
+    return top === undefined ? undefined : bases[top];
+  }
+
+  async function resolveKeyBases(run) {
+    const expression = run.payload.idempotencyKey;
+    if (typeof expression !== 'string' || expression === '') return undefined;
+    const where = run.payload.pointer.replace(/\/flow$/, '') + '/idempotencyKey';
+    const { config, meta } = run.payload;
+    const keyOf = async (input) => {
+      const value = await evaluate(expression, { input, config, meta }, where);
+      return value === undefined || value === null || value === '' ? undefined : toText(value);
+    };
+    if (run.payload.mode !== 'batched') return keyOf(run.payload.input);
+    const bases = [];
+    for (const item of run.payload.items || []) bases.push(await keyOf(item));
+    return bases;
   }
 
   async function buildRequest(node, data, where) {
@@ -631,6 +658,7 @@
       if (!flow.entry)
         throw runError('VALIDATION_FAILED', `${pointer}/nodes: the flow has no entry node`);
       run.base = await resolveBase(run);
+      run.keyBases = await resolveKeyBases(run);
       const end = await runPath(
         run,
         { steps: {}, inLoop: false, itemPath: '' },

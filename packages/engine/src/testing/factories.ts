@@ -1,3 +1,4 @@
+import type { JsonSchema } from '@plugboard/definition';
 import type { ConnectorDefinition, FlowNodeView, FlowView } from '../definition.js';
 
 /** A minimal valid-looking connector; specs override what they exercise. */
@@ -15,8 +16,9 @@ export function makeConnector(overrides: Partial<ConnectorDefinition> = {}): Con
 }
 
 /** A straight line of nodes: each one's edge goes to the next. */
-export function line(...nodes: FlowNodeView[]): FlowView {
-  const edges = nodes.slice(1).map((node, i) => ({ from: nodes[i]?.id ?? '', to: node.id }));
+export function line(first: FlowNodeView, ...rest: FlowNodeView[]): FlowView {
+  const nodes: [FlowNodeView, ...FlowNodeView[]] = [first, ...rest];
+  const edges = rest.map((node, i) => ({ from: nodes[i]?.id ?? '', to: node.id }));
   return { nodes, edges };
 }
 
@@ -24,13 +26,13 @@ export function withAction(
   definition: ConnectorDefinition,
   name: string,
   flow: FlowView,
-  extra: { urgency?: 'realtime' | 'batched'; output?: unknown } = {},
+  extra: { urgency?: 'realtime' | 'batched'; output?: JsonSchema } = {},
 ): ConnectorDefinition {
   return {
     ...definition,
     actions: {
       ...definition.actions,
-      [name]: { input: {}, output: extra.output ?? {}, ...extra, flow },
+      [name]: { title: name, input: {}, ...extra, output: extra.output ?? {}, flow },
     },
   };
 }
