@@ -234,10 +234,15 @@ describe('SandboxPool', () => {
   });
 
   it('fails runs in flight and refuses new ones once disposed', async () => {
-    const inFlight = runCode(pool, 'k', 'await ctx.http({}); return 1', {
-      bridge: slowBridge(200),
+    let calledBridge!: () => void;
+    const inBridge = new Promise<void>((resolve) => (calledBridge = resolve));
+    const bridge = recordingBridge(async () => {
+      calledBridge();
+      await sleep(200);
+      return null;
     });
-    await sleep(20);
+    const inFlight = runCode(pool, 'k', 'await ctx.http({}); return 1', { bridge });
+    await inBridge;
     await pool.dispose();
     await expect(inFlight).rejects.toMatchObject({
       code: 'SANDBOX_ERROR',

@@ -102,8 +102,11 @@ export class SandboxPool {
     limits?: Partial<SandboxLimits>,
   ): Promise<unknown> {
     const resolved = resolveLimits(this.#limits, limits);
-    const isolate = await this.#acquire(key, resolved.memoryMb);
-    return isolate.run(entry, payload, bridge, resolved);
+    // The isolate may be retired while it starts (evicted, replaced, pool disposed): ask again.
+    for (let attempt = 0; ; attempt++) {
+      const isolate = await this.#acquire(key, resolved.memoryMb);
+      if (isolate.usable || attempt === 2) return isolate.run(entry, payload, bridge, resolved);
+    }
   }
 
   stats(): SandboxPoolStats {
