@@ -304,8 +304,9 @@ describe('egress with private addresses allowed (development)', () => {
     expect(item1[0]).not.toBe(item0[0]);
   });
 
-  it('uses the per-item keys of a replayed subset', async () => {
-    const def = withAction(
+  // A batched action that POSTs each item on its own.
+  const batchedWrites = () =>
+    withAction(
       makeConnector({ base: { url: partner.url } }),
       'each',
       {
@@ -317,6 +318,9 @@ describe('egress with private addresses allowed (development)', () => {
       },
       { urgency: 'batched' },
     );
+
+  it('uses the per-item keys of a replayed subset', async () => {
+    const def = batchedWrites();
     await engine.runAction(def, 'each', {
       items: [1, 2, 3],
       meta: { itemKeys: ['k-a', 'k-b', 'k-c'] },
@@ -343,18 +347,7 @@ describe('egress with private addresses allowed (development)', () => {
     expect(keys[2]).not.toBe(keys[0]);
 
     partner.requests.length = 0;
-    const batched = withAction(
-      makeConnector({ base: { url: partner.url } }),
-      'each',
-      {
-        nodes: [
-          { id: 'loop', type: 'forEach', over: 'items', body: 'write' },
-          { id: 'write', type: 'http', parent: 'loop', method: 'POST', path: '/w', body: 'item' },
-        ],
-        edges: [],
-      },
-      { urgency: 'batched' },
-    );
+    const batched = batchedWrites();
     const eachAction = batched.actions.each;
     if (!eachAction) throw new Error('factory gave no action');
     const byId = { ...batched, actions: { each: { ...eachAction, idempotencyKey: 'input.id' } } };
