@@ -56,3 +56,4 @@ export {
   compilePayloadSchema,
   type PayloadCheck,
 } from './payload.js';
+export { isPatternSafe } from './regex-safety.js';

@@ -1,7 +1,7 @@
-import safeRegex from 'safe-regex2';
 import { createAjv, type AjvInstance } from './ajv.js';
 import type { ConnectorDefinition } from './generated/connector.generated.js';
 import type { Issue } from './issues.js';
+import { isPatternSafe } from './regex-safety.js';
 import { mapSchemaErrors } from './schema-errors.js';
 import {
   SCHEMA_ARRAY_KEYWORDS,
@@ -23,7 +23,7 @@ function assertSafePatterns(schema: unknown): void {
       ...Object.keys(isSchemaObject(node.patternProperties) ? node.patternProperties : {}),
     ];
     for (const pattern of patterns) {
-      if (!safeRegex(pattern)) {
+      if (!isPatternSafe(pattern)) {
         throw new UnsafeSchemaError(
           `pattern ${JSON.stringify(pattern)} at ${pointer || '/'} can backtrack catastrophically`,
         );

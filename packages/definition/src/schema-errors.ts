@@ -32,7 +32,18 @@ function lastToken(pointer: string): string {
 }
 
 function label(pointer: string): string {
-  return pointer === '' ? 'the document' : `\`${lastToken(pointer)}\``;
+  if (pointer === '') return 'the document';
+  const token = lastToken(pointer);
+  if (!/^\d+$/.test(token)) return `\`${token}\``;
+  const parent = lastToken(pointer.slice(0, pointer.lastIndexOf('/')));
+  return parent === '' ? `item ${token}` : `\`${parent}[${token}]\``;
+}
+
+/** The first sentence of a schema description, for short hints. */
+function firstSentence(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  const end = text.search(/\.(\s|$)/);
+  return end < 0 ? text : text.slice(0, end);
 }
 
 function exampleHint(schema: unknown): string {
@@ -92,11 +103,11 @@ function mapOne(error: ErrorObject): Issue | null {
     case 'required': {
       const missing = String(params.missingProperty);
       const property = info(error.parentSchema).properties?.[missing];
-      const about = info(property).description;
+      const about = firstSentence(info(property).description);
       return issue(
         `${at}/${escapePointerToken(missing)}`,
         'SCHEMA_REQUIRED',
-        `${label(at)} needs \`${missing}\`${about ? ` (${about.replace(/\.$/, '')})` : ''}: add it${exampleHint(property)}`,
+        `${label(at)} needs \`${missing}\`${about ? ` (${about})` : ''}: add it${exampleHint(property)}`,
       );
     }
     case 'unevaluatedProperties':
@@ -132,11 +143,11 @@ function mapOne(error: ErrorObject): Issue | null {
         `${label(at)} must be ${show(params.allowedValue)}, found ${show(error.data)}`,
       );
     case 'pattern': {
-      const about = info(error.parentSchema).description;
+      const about = firstSentence(info(error.parentSchema).description);
       return issue(
         at,
         'SCHEMA_PATTERN',
-        `${label(at)} ${show(error.data)} does not match ${String(params.pattern)}${about ? ` (${about.replace(/\.$/, '')})` : ''}${exampleHint(error.parentSchema)}`,
+        `${label(at)} ${show(error.data)} does not match ${String(params.pattern)}${about ? ` (${about})` : ''}${exampleHint(error.parentSchema)}`,
       );
     }
     case 'format':

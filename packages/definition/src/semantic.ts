@@ -1,4 +1,3 @@
-import safeRegex from 'safe-regex2';
 import semver from 'semver';
 import { createAjv } from './ajv.js';
 import { checkExpression, checkTemplate } from './expressions.js';
@@ -11,6 +10,7 @@ import type {
   Trigger,
 } from './generated/connector.generated.js';
 import { pointerOf, type DefinitionErrorCode, type Issue } from './issues.js';
+import { isPatternSafe } from './regex-safety.js';
 import { embeddedSchemas, isSchemaObject, walkSchema, type SchemaObject } from './schema-walk.js';
 import { scanTemplates } from './templates.js';
 
@@ -218,11 +218,11 @@ class Checker {
       );
       return false;
     }
-    if (!safeRegex(pattern)) {
+    if (!isPatternSafe(pattern)) {
       this.add(
         pointer,
         'PATTERN_UNSAFE',
-        `pattern ${JSON.stringify(pattern)} can backtrack catastrophically (nested or overlapping repetition): rewrite it without a repeated group that itself repeats, e.g. ^[a-z]+$ instead of ^([a-z]+)+$`,
+        `pattern ${JSON.stringify(pattern)} can backtrack catastrophically (a repeated group that itself repeats, or repeated alternatives that match the same text): rewrite it, e.g. ^[a-z]+$ instead of ^([a-z]+)+$ or ^(a|aa)+$`,
       );
       return false;
     }
@@ -711,7 +711,7 @@ class Checker {
     if (page) {
       const p = `${at}/pagination`;
       this.expression(`${p}/items`, page.items, RESPONSE_VARIABLES);
-      this.expression(`${p}/stop`, page.stop, RESPONSE_VARIABLES);
+      this.expression(`${p}/stop`, page.stop, [...RESPONSE_VARIABLES, 'items', 'page']);
       if (page.cursor) this.expression(`${p}/cursor/from`, page.cursor.from, RESPONSE_VARIABLES);
       const needs: Record<string, keyof typeof page> = {
         cursor: 'cursor',

@@ -638,7 +638,9 @@ describe('bad input is refused with a code, never a crash or a hang', () => {
     const started = Date.now();
     const result = validate(
       makeConnector({
-        schemas: { Evil: { type: 'string', pattern: '^(a+)+$', examples: [`${'a'.repeat(40)}!`] } },
+        schemas: {
+          Evil: { type: 'string', pattern: '^(a|aa)+$', examples: [`${'a'.repeat(40)}!`] },
+        },
         actions: { echo: makeAction({ input: { $ref: '#/schemas/Evil' } }) },
       }),
     );

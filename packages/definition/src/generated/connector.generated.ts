@@ -653,7 +653,7 @@ export interface Pagination {
    */
   maxPages?: number;
   /**
-   * JSONata over the page response; true means this was the last page.
+   * JSONata over the page response `{ status, headers, body }` plus `items` (this page's array) and `page` (its number, from 1); true means this was the last page.
    */
   stop?: Expression;
   /**
@@ -837,7 +837,7 @@ export interface BranchNode {
   ];
 }
 /**
- * Runs the sub-path starting at `body` once per element of `over` (nodes of the sub-path carry `parent: <this id>` and see `item` and `index`), and collects one result per element: `steps.<id>` is the array of the sub-path's last node results, in order.
+ * Runs the sub-path starting at `body` once per element of `over` (nodes of the sub-path carry `parent: <this id>` and see `item` and `index`). `steps.<id>` holds one result per element, in order: `{ status: 'ok', output }` (the output of the sub-path's last node) or `{ status: 'failed', error: { code, message } }`.
  *
  * This interface was referenced by `ConnectorDefinition`'s JSON-Schema
  * via the `definition` "ForEachNode".

@@ -2262,7 +2262,7 @@ export const connectorSchema: Record<string, unknown> = {
         "stop": {
           "$ref": "#/$defs/Expression",
           "title": "Stop rule",
-          "description": "JSONata over the page response; true means this was the last page.",
+          "description": "JSONata over the page response `{ status, headers, body }` plus `items` (this page's array) and `page` (its number, from 1); true means this was the last page.",
           "examples": [
             "body.has_more = false"
           ]
@@ -2702,7 +2702,7 @@ export const connectorSchema: Record<string, unknown> = {
     },
     "ForEachNode": {
       "title": "For each",
-      "description": "Runs the sub-path starting at `body` once per element of `over` (nodes of the sub-path carry `parent: <this id>` and see `item` and `index`), and collects one result per element: `steps.<id>` is the array of the sub-path's last node results, in order.",
+      "description": "Runs the sub-path starting at `body` once per element of `over` (nodes of the sub-path carry `parent: <this id>` and see `item` and `index`). `steps.<id>` holds one result per element, in order: `{ status: 'ok', output }` (the output of the sub-path's last node) or `{ status: 'failed', error: { code, message } }`.",
       "type": "object",
       "additionalProperties": false,
       "required": [
