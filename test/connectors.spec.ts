@@ -10,7 +10,7 @@ import type {
   LoadedPackage,
   WebhookVerify,
 } from '@plugboard/definition';
-import { loadPackage, validate } from '@plugboard/definition';
+import { compilePayloadSchema, loadPackage, validate } from '@plugboard/definition';
 import type { Engine, Transport, TransportRequest } from '@plugboard/engine';
 import { createEngine, runContracts, verifyWebhook } from '@plugboard/engine';
 
@@ -108,6 +108,31 @@ describe.each(PACKAGES)('connector package %s', (name) => {
       .map((r) => `${r.name}: ${r.error?.code ?? ''} ${r.error?.message ?? ''}\n${r.diff ?? ''}`);
     expect(failed).toEqual([]);
     expect(results).toHaveLength(loadedPkg.contracts.length);
+  });
+
+  it('gives its contracts only inputs the action accepts, and records its event schema accepts', async () => {
+    const { definition, contracts } = await pkg(name);
+    const problems: string[] = [];
+    for (const contract of contracts) {
+      if (contract.action !== undefined) {
+        const check = compilePayloadSchema(definition, definition.actions[contract.action]?.input);
+        const inputs = contract.items ?? [contract.input ?? {}];
+        inputs.forEach((input, i) => {
+          for (const issue of check(input))
+            problems.push(`${contract.name} input ${i}: ${issue.pointer} ${issue.message}`);
+        });
+      } else if (contract.trigger !== undefined) {
+        const found = definition.triggers?.[contract.trigger];
+        const check = compilePayloadSchema(definition, found?.event);
+        const records =
+          (contract.expect.output as { records?: unknown[] } | undefined)?.records ?? [];
+        records.forEach((record, i) => {
+          for (const issue of check(record))
+            problems.push(`${contract.name} record ${i}: ${issue.pointer} ${issue.message}`);
+        });
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });
 
