@@ -122,6 +122,12 @@ export class SandboxPool {
   async inspect(key: string): Promise<IsolateInfo | undefined> {
     const isolate = this.#slots.get(key)?.isolate;
     if (isolate === undefined || !isolate.usable) return undefined;
+    let heap: HeapStatistics;
+    try {
+      heap = await isolate.heapStatistics();
+    } catch {
+      return undefined; // disposed while we asked (memory limit)
+    }
     return {
       key,
       memoryMb: isolate.memoryMb,
@@ -130,7 +136,7 @@ export class SandboxPool {
       runs: isolate.runsStarted,
       activeRuns: isolate.activeRuns,
       cpuMs: Number(isolate.cpuNsTotal) / 1e6,
-      heap: await isolate.heapStatistics(),
+      heap,
     };
   }
 
