@@ -290,6 +290,24 @@ describe('forEach', () => {
   });
 });
 
+describe('forEach in a realtime action', () => {
+  it('fails the run with the first failed element, in element order', async () => {
+    partner.handle((req) =>
+      req.path === '/items/2' ? { status: 404, body: { message: 'no item 2' } } : { body: {} },
+    );
+    const def = withAction(connector(), 'each', {
+      nodes: [
+        { id: 'loop', type: 'forEach', over: 'input.ids', body: 'get' },
+        { id: 'get', type: 'http', parent: 'loop', method: 'GET', path: '/items/{{ item }}' },
+      ],
+      edges: [],
+    });
+    const result = await engine.runAction(def, 'each', { input: { ids: [1, 2, 3] } });
+    expect(result.error).toMatchObject({ code: 'PARTNER_PERMANENT', details: { status: 404 } });
+    expect(partner.requests.map((r) => r.path)).toEqual(['/items/1', '/items/2', '/items/3']);
+  });
+});
+
 describe('batched actions', () => {
   const batched = () =>
     withAction(
