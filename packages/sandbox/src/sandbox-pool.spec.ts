@@ -181,6 +181,20 @@ describe('SandboxPool', () => {
     expect(pool.stats()).toMatchObject({ isolates: 1, disposed: 1 });
   });
 
+  it('fails only the run that overstays its wall clock while waiting on the bridge', async () => {
+    const slow = runCode(pool, 'k', 'await ctx.http({}); return "too late"', {
+      bridge: slowBridge(1000),
+      limits: { wallMs: 200 },
+    });
+    const sibling = runCode(pool, 'k', 'await ctx.http({}); return "in time"', {
+      bridge: slowBridge(400),
+    });
+    await expect(slow).rejects.toMatchObject({ code: 'SANDBOX_TIMEOUT', details: { limit: 200 } });
+    await expect(sibling).resolves.toBe('in time');
+    await expect(runCode(pool, 'k', 'return 3')).resolves.toBe(3);
+    expect(pool.stats()).toMatchObject({ created: 2, disposed: 1 });
+  });
+
   it('evicts the least recently used isolate beyond maxIsolates', async () => {
     const small = codePool({ maxIsolates: 2 });
     try {
