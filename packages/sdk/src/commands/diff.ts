@@ -6,10 +6,9 @@ import {
   type DiffReport,
 } from '@plugboard/definition';
 import { failure, type CliIssue, type CommandResult } from '../errors.js';
-import { formatIssue, plural } from '../format.js';
+import { formatChanges, formatIssue, plural } from '../format.js';
 import { loadValidDefinition } from '../load-definition.js';
 import { addJsonOption, printErrors, printJson, setExit, type OutputOptions } from '../output.js';
-import { showPointer } from '../pointer.js';
 
 export interface DiffOptions {
   /** The previous version: a package directory or a connector.json file. */
@@ -69,12 +68,7 @@ export function formatDiff(result: DiffResult): string[] {
   if (r.previous.id !== r.next.id) {
     lines.push(`  note: the ids differ; the runtime treats these as two connectors`);
   }
-  const classWidth = Math.max(0, ...r.changes.map((c) => c.class.length));
-  for (const change of r.changes) {
-    lines.push(
-      `  ${change.class.padEnd(classWidth)}  ${showPointer(change.pointer)}  ${change.change}: ${change.reason}`,
-    );
-  }
+  lines.push(...formatChanges(r.changes));
   lines.push(`required bump: ${r.requiredBump}`);
   lines.push(`${r.sufficient ? '✓' : '✗'} ${r.verdict}`);
   return lines;

@@ -20,7 +20,7 @@ describe('publish', () => {
 
   it('sends the packed bundle with the key and prints the report', async () => {
     const dir = makePackage(root);
-    answer = { status: 201, body: { report: report() } };
+    answer = { status: 201, body: { report: report({ previousVersion: null }) } };
     const result = await publish({ dir, url: runtime.url, key: 'pb_k1_secret' });
     expect(result).toMatchObject({
       ok: true,
@@ -41,7 +41,10 @@ describe('publish', () => {
     expect(lines[0]).toBe(
       `✓ published acme@0.1.0 to ${runtime.url} (201, ${packed.bundle.digest})`,
     );
-    expect(lines).toContain('  contracts: 1 passed, 0 failed');
+    expect(lines.slice(1)).toEqual([
+      '  changes: first version, nothing to compare',
+      '  contracts: 1 passed, 0 failed',
+    ]);
   });
 
   it('prints the refusal report of the gate (422) and fails', async () => {
@@ -68,6 +71,7 @@ describe('publish', () => {
             },
           ],
           requiredBump: 'major',
+          previousVersion: '0.0.9',
           contracts: [
             {
               name: 'getItem returns the item',
@@ -90,7 +94,7 @@ describe('publish', () => {
       '✗ publish of acme@0.1.0 refused by the publish gate: 422 PUBLISH_REFUSED the version needs a major bump',
     );
     expect(lines).toContain('    /version VERSION_BUMP_REQUIRED 0.1.0 -> 0.2.0 needs 1.0.0');
-    expect(lines).toContain('  changes: 1 change, required bump: major');
+    expect(lines).toContain('  changes since 0.0.9: 1 change, required bump: major');
     expect(lines).toContain(
       '    breaking  /actions/getItem/input/required/1  required-added: new required property workspace without a default',
     );

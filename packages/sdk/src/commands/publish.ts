@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createClient, PlugboardApiError, type PublishReport } from '../client.js';
 import { issue, type CliIssue } from '../errors.js';
-import { formatIssue, indent, plural } from '../format.js';
+import { formatCase, formatChanges, formatIssue, plural } from '../format.js';
 import { addJsonOption, printJson, setExit, type OutputOptions } from '../output.js';
 import { showPointer } from '../pointer.js';
 import { pack } from './pack.js';
@@ -106,6 +106,7 @@ export function formatPublish(result: PublishResult): string[] {
   return lines;
 }
 
+/** The gate's report: its errors, the changes since the previous version, and the contract runs (failures in full). */
 export function formatReport(report: PublishReport): string[] {
   const lines: string[] = [];
   const errors = report.errors ?? [];
@@ -114,24 +115,19 @@ export function formatReport(report: PublishReport): string[] {
     for (const e of errors) lines.push(`    ${showPointer(e.pointer)} ${e.code} ${e.message}`);
   }
   const changes = report.changes ?? [];
-  lines.push(
-    `  changes: ${plural(changes.length, 'change')}, required bump: ${report.requiredBump ?? 'none'}`,
-  );
-  for (const c of changes)
-    lines.push(`    ${c.class}  ${showPointer(c.pointer)}  ${c.change}: ${c.reason}`);
-  const contracts = report.contracts ?? [];
-  const passed = contracts.filter((c) => c.passed).length;
-  lines.push(`  contracts: ${passed} passed, ${contracts.length - passed} failed`);
-  for (const c of contracts) {
+  if (report.previousVersion === null) {
+    lines.push('  changes: first version, nothing to compare');
+  } else {
+    const since = report.previousVersion === undefined ? '' : ` since ${report.previousVersion}`;
     lines.push(
-      `    ${c.passed ? '✓' : '✗'} ${c.name}${c.consumer ? ` (consumer ${c.consumer})` : ''}`,
+      `  changes${since}: ${plural(changes.length, 'change')}, required bump: ${report.requiredBump ?? 'none'}`,
     );
-    if (!c.passed && c.diff !== undefined) {
-      lines.push(
-        indent(typeof c.diff === 'string' ? c.diff : JSON.stringify(c.diff, null, 2), '        '),
-      );
-    }
+    lines.push(...formatChanges(changes, '    '));
   }
+  const contracts = report.contracts ?? [];
+  const failed = contracts.filter((c) => !c.passed);
+  lines.push(`  contracts: ${contracts.length - failed.length} passed, ${failed.length} failed`);
+  for (const c of failed) lines.push(...formatCase(c, '    '));
   return lines;
 }
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { runContracts as RunContracts } from '@plugboard/engine';
 import { codedError, failure, issue, type CommandResult } from '../errors.js';
-import { indent } from '../format.js';
+import { formatCase, type CaseOutcome } from '../format.js';
 import { addJsonOption, printErrors, printJson, setExit, type OutputOptions } from '../output.js';
 import { displayPath } from '../paths.js';
 import { resolveTarget } from '../package-files.js';
@@ -18,14 +18,7 @@ export interface TestOptions {
 }
 
 /** One contract case's outcome, as the engine's contract runner reports it. */
-export interface CaseResult {
-  name: string;
-  /** For a consumer contract, who registered it. */
-  consumer?: string;
-  passed: boolean;
-  diff?: unknown;
-  error?: unknown;
-}
+export type CaseResult = CaseOutcome;
 
 export type TestResult = CommandResult<{
   package: string;
@@ -66,32 +59,10 @@ export async function test(options: TestOptions): Promise<TestResult> {
 }
 
 export function formatTest(result: Extract<TestResult, { ok: true }>): string[] {
-  const lines: string[] = [];
-  for (const r of result.results) {
-    lines.push(`${r.passed ? '✓' : '✗'} ${r.name}${r.consumer ? ` (consumer ${r.consumer})` : ''}`);
-    if (r.passed) continue;
-    const error = describe(r.error);
-    const diff = describe(r.diff);
-    // Some failures (an unused interaction) carry the same text as message and diff: print it once.
-    if (error !== undefined && diff !== undefined && error.endsWith(`: ${diff}`)) {
-      lines.push(indent(`${error.slice(0, -diff.length - 2)}:`), indent(diff));
-    } else {
-      if (error !== undefined) lines.push(indent(error));
-      if (diff !== undefined) lines.push(indent(diff));
-    }
-  }
+  const lines = result.results.flatMap((r) => formatCase(r));
   if (result.results.length === 0) lines.push(`no contract cases in ${result.package}`);
   lines.push(`${result.passed} passed, ${result.failed} failed`);
   return lines;
-}
-
-function describe(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && 'code' in value && 'message' in value) {
-    return `${String(value.code)}: ${String(value.message)}`;
-  }
-  return JSON.stringify(value, null, 2);
 }
 
 export function configureTestCommand(program: Command): Command {
