@@ -28,18 +28,19 @@ describe('digest', () => {
 
 describe('parseJson', () => {
   it.each([
-    ['{"a": 1,}', 1, 9, "trailing comma before '}'"],
-    ['{\n"a" 1}', 2, 5, "expected ':'"],
-    ["{'a': 1}", 1, 2, 'double quotes'],
-    ['[1, 2', 1, 6, "expected ',' or ']'"],
-    ['{"a": "line\nbreak"}', 1, 12, 'control character'],
-    ['{} {}', 1, 4, 'unexpected text'],
-    ['', 1, 1, 'expected a JSON value'],
-  ])('%j fails at line %i column %i', (text, line, column, words) => {
+    ['{"a": 1,}', 1, 9, '', "trailing comma before '}'"],
+    ['{\n"a" 1}', 2, 5, '/a', "expected ':'"],
+    ["{'a': 1}", 1, 2, '', 'double quotes'],
+    ['[1, 2', 1, 6, '', "expected ',' or ']'"],
+    ['{"a": "line\nbreak"}', 1, 12, '/a', 'control character'],
+    ['{"a": [true, nul]}', 1, 14, '/a/1', 'expected a JSON value'],
+    ['{} {}', 1, 4, '', 'unexpected text'],
+    ['', 1, 1, '', 'expected a JSON value'],
+  ])('%j fails at line %i column %i', (text, line, column, pointer, words) => {
     const result = parseJson(text);
     expect(result).toEqual({
       error: {
-        pointer: '',
+        pointer,
         code: 'JSON_SYNTAX',
         line,
         column,
@@ -47,6 +48,13 @@ describe('parseJson', () => {
       },
     });
   });
+  it('gives the pointer of the value being read when the error happened', () => {
+    const result = parseJson(
+      '{"actions": {"post": {"flow": {"nodes": [{"id": "a"}, {"id" "b"}]}}}}',
+    );
+    expect('error' in result && result.error.pointer).toBe('/actions/post/flow/nodes/1/id');
+  });
+
   it('parses valid JSON, ignoring a byte order mark', () => {
     expect(parseJson('\uFEFF{"a":[1,"}"]}')).toEqual({ value: { a: [1, '}'] } });
   });

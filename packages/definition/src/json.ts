@@ -48,10 +48,12 @@ function tooDeepAt(text: string): number {
 
 class SyntaxScan {
   private pos = 0;
+  /** Reference tokens of the value being read, for the pointer of an error. */
+  private readonly path: string[] = [];
   constructor(private readonly text: string) {}
 
-  /** The offset and description of the first syntax error, or null when the text is valid JSON. */
-  run(): { offset: number; message: string } | null {
+  /** The offset, pointer and description of the first syntax error, or null when the text is valid JSON. */
+  run(): { offset: number; pointer: string; message: string } | null {
     try {
       this.ws();
       this.value();
@@ -59,13 +61,18 @@ class SyntaxScan {
       if (this.pos < this.text.length) this.fail('unexpected text after the JSON value');
       return null;
     } catch (error) {
-      if (error instanceof ScanError) return { offset: error.offset, message: error.message };
+      if (error instanceof ScanError) {
+        return { offset: error.offset, pointer: error.pointer, message: error.message };
+      }
       throw error;
     }
   }
 
   private fail(message: string): never {
-    throw new ScanError(this.pos, message);
+    const pointer = this.path
+      .map((token) => `/${token.replaceAll('~', '~0').replaceAll('/', '~1')}`)
+      .join('');
+    throw new ScanError(this.pos, pointer, message);
   }
 
   private ws(): void {
@@ -99,17 +106,26 @@ class SyntaxScan {
       if (this.text[this.pos] !== '"') {
         this.fail(`expected a property name in double quotes but found ${this.describe()}`);
       }
+      const start = this.pos;
       this.string();
+      this.path.push(JSON.parse(this.text.slice(start, this.pos)) as string);
       this.ws();
       if (this.text[this.pos] !== ':') this.fail(`expected ':' but found ${this.describe()}`);
       this.pos += 1;
       this.ws();
       this.value();
+      this.path.pop();
     });
   }
 
   private array(): void {
-    this.sequence(']', () => this.value());
+    let index = 0;
+    this.sequence(']', () => {
+      this.path.push(String(index));
+      index += 1;
+      this.value();
+      this.path.pop();
+    });
   }
 
   /** A comma-separated run of members up to `close`; the opening bracket is at `pos`. */
@@ -176,6 +192,7 @@ class SyntaxScan {
 class ScanError extends Error {
   constructor(
     readonly offset: number,
+    readonly pointer: string,
     message: string,
   ) {
     super(message);
@@ -214,11 +231,11 @@ export function parseJson(text: string): ParseJsonResult {
   try {
     return { value: JSON.parse(body) as unknown };
   } catch {
-    const found = new SyntaxScan(body).run() ?? { offset: 0, message: 'invalid JSON' };
+    const found = new SyntaxScan(body).run() ?? { offset: 0, pointer: '', message: 'invalid JSON' };
     const at = lineColumn(body, found.offset);
     return {
       error: {
-        pointer: '',
+        pointer: found.pointer,
         code: 'JSON_SYNTAX',
         message: `invalid JSON at line ${at.line}, column ${at.column}: ${found.message}`,
         ...at,

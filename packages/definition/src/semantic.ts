@@ -380,6 +380,19 @@ class Checker {
         return;
       }
       edgeKeys.add(key);
+      if (from.node.type === 'output' || from.node.type === 'fail') {
+        this.add(
+          `${at}/edges/${index}`,
+          'EDGE_FROM_TERMINAL',
+          `edge leaves "${edge.from}", a ${from.node.type} node, which ends the run: remove the edge`,
+        );
+      } else if (from.node.type !== 'branch' && outgoing.has(edge.from)) {
+        this.add(
+          `${at}/edges/${index}`,
+          'NODE_FANOUT',
+          `"${edge.from}" already has an outgoing edge: flows run one path, so only branch nodes may have several; chain the nodes or add a branch`,
+        );
+      }
       this.checkEdgeLabel(
         `${at}/edges/${index}`,
         from.node,

@@ -51,6 +51,50 @@ const webhook = (
 // [what is wrong, definition, pointer, code]
 const INVALID: Array<[string, unknown, string, string]> = [
   [
+    'a node without a type',
+    withFlow([{ id: 'call' } as unknown as FlowNode]),
+    `${FLOW}/nodes/0/type`,
+    'SCHEMA_REQUIRED',
+  ],
+  [
+    'an unknown trigger kind',
+    makeConnector({ triggers: { t: loose({ kind: 'stream', title: 'T', event: {} }) as never } }),
+    '/triggers/t/kind',
+    'SCHEMA_ENUM',
+  ],
+  [
+    'an unknown webhook verification scheme',
+    webhook({ scheme: 'md5', secretField: 'webhookSecret' }, [
+      { name: 'webhookSecret', title: 'S' },
+    ]),
+    '/triggers/hook/verify/scheme',
+    'SCHEMA_ENUM',
+  ],
+  [
+    'an edge leaving an output node',
+    withFlow(
+      [transform('a'), out(), transform('after')],
+      [
+        { from: 'a', to: 'done' },
+        { from: 'done', to: 'after' },
+      ],
+    ),
+    `${FLOW}/edges/1`,
+    'EDGE_FROM_TERMINAL',
+  ],
+  [
+    'two edges leaving a node that is not a branch',
+    withFlow(
+      [transform('a'), out('x'), out('y')],
+      [
+        { from: 'a', to: 'x' },
+        { from: 'a', to: 'y' },
+      ],
+    ),
+    `${FLOW}/edges/1`,
+    'NODE_FANOUT',
+  ],
+  [
     'an unknown top-level key',
     { ...makeConnector(), colour: 'red' },
     '/colour',
