@@ -14,19 +14,8 @@ import {
 import { fetchPartner } from '../src/testing/driver.js';
 import { maxInWindow, startFakePartner } from '../src/testing/fake-partner.js';
 import { deletePrefix, redisReachable, REDIS_URL, testPrefix } from '../src/testing/redis.js';
-
-interface BenchFigure {
-  label: string;
-  value: number;
-  unit: string;
-  ratio?: number;
-  target?: string;
-}
-
-interface BenchReport {
-  name: string;
-  figures: BenchFigure[];
-}
+// Type only (erased at run time): the report shape bench/run.ts prints.
+import type { BenchFigure, BenchReport } from '../../../bench/run.js';
 
 const open = { requests: 1_000_000_000, perMs: 1000 };
 

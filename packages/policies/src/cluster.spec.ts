@@ -120,7 +120,7 @@ describe.skipIf(!reachable)('policies in cluster mode (Redis)', () => {
     await Promise.all(holders.map((holder) => firstLine(holder.lines)));
     const policy = createEgressPolicy({ backend: redisBackend(keyPrefix), maxWaitMs: 50 });
     expect((await policy.state('inst-1', ctx)).concurrency).toEqual([
-      { scope: 'partner', limit: 3, inUse: 3 },
+      { scope: 'installation', limit: 3, inUse: 3 },
     ]);
     await expect(policy.acquire({ ...ctx, attempt: 1 })).rejects.toMatchObject({
       code: 'RATE_LIMITED',

@@ -121,10 +121,7 @@ describe('rate limits at egress', () => {
       ['partner', 10],
       ['partner-endpoint', 2],
     ]);
-    expect(loose.slots.map((slot) => [slot.scope, slot.slot.limit])).toEqual([
-      ['installation', 4],
-      ['partner', 4],
-    ]);
+    expect(loose.slots.map((slot) => [slot.scope, slot.slot.limit])).toEqual([['installation', 4]]);
     const tight = planCall(
       {
         ...base,
@@ -137,7 +134,7 @@ describe('rate limits at egress', () => {
       ['installation', { requests: 60, perMs: 60_000 }],
       ['partner', { requests: 10, perMs: 1000 }],
     ]);
-    expect(tight.slots.map((slot) => slot.slot.limit)).toEqual([2, 4]);
+    expect(tight.slots.map((slot) => slot.slot.limit)).toEqual([2]);
   });
 
   it('does not delay a second tenant while the first floods at 10x its quota', async () => {
@@ -299,16 +296,21 @@ describe('concurrency caps', () => {
     expect(peak).toBe(3);
     expect(fake.maxInFlight).toBe(3);
     expect((await egress.state('inst-1', ctx)).concurrency).toEqual([
-      { scope: 'partner', limit: 3, inUse: 0 },
+      { scope: 'installation', limit: 3, inUse: 0 },
     ]);
   });
 
   it('returns every slot after timeouts', async () => {
     const fake = await partner({ delayMs: 1000 });
-    const egress = policy();
+    const egress = policy({ defaults: { partnerConcurrency: 3 } });
     const ctx = {
       ...base,
-      limits: { concurrency: 3, retry: { maxAttempts: 1 } },
+      endpoint: 'search',
+      limits: {
+        concurrency: 3,
+        endpoints: { search: { concurrency: 1 } },
+        retry: { maxAttempts: 1 },
+      },
       quotas: { concurrency: 2 },
     };
     const results = await runCalls(6, 6, () =>
@@ -317,6 +319,7 @@ describe('concurrency caps', () => {
     expect(results.every((result) => !result.ok && result.code === 'PARTNER_TRANSIENT')).toBe(true);
     expect((await egress.state('inst-1', ctx)).concurrency).toEqual([
       { scope: 'installation', limit: 2, inUse: 0 },
+      { scope: 'endpoint', limit: 1, inUse: 0 },
       { scope: 'partner', limit: 3, inUse: 0 },
     ]);
   });
@@ -348,7 +351,7 @@ describe('visible state', () => {
     };
     const permit = await egress.acquire(ctx);
     const during = await egress.state('inst-1', ctx);
-    expect(during.concurrency).toEqual([{ scope: 'partner', limit: 5, inUse: 1 }]);
+    expect(during.concurrency).toEqual([{ scope: 'installation', limit: 5, inUse: 1 }]);
     clock.advance(10);
     await permit.release({ class: 'success', status: 200 });
     const state = await egress.state('inst-1', ctx);
@@ -367,7 +370,7 @@ describe('visible state', () => {
       pausedUntil: null,
       backoff: null,
       retryBudget: { windowMs: 60_000, firstAttempts: 1, retries: 0, allowed: 3, left: 3 },
-      concurrency: [{ scope: 'partner', limit: 5, inUse: 0 }],
+      concurrency: [{ scope: 'installation', limit: 5, inUse: 0 }],
       lastSuccessAt: '2026-01-01T00:00:00.010Z',
     });
   });

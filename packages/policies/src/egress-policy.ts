@@ -57,7 +57,7 @@ export interface EgressPolicyOptions {
   slotPollMs?: number;
   /**
    * A token due within this many ms is reserved and slept on, so waiters that wake late keep
-   * the partner's full rate. Default 10 ms.
+   * the partner's full rate. Default 20 ms.
    */
   lookaheadMs?: number;
   /** Runtime defaults for what quotas and definitions leave open. */
@@ -100,7 +100,11 @@ export interface PolicyState {
     allowed: number;
     left: number;
   };
-  concurrency: Array<{ scope: 'installation' | 'partner'; limit: number; inUse: number }>;
+  concurrency: Array<{
+    scope: 'installation' | 'endpoint' | 'partner';
+    limit: number;
+    inUse: number;
+  }>;
   lastSuccessAt: string | null;
 }
 
@@ -153,7 +157,7 @@ export function createEgressPolicy(options: EgressPolicyOptions): Policy {
   const leaseMs = options.leaseMs ?? 30_000;
   const maxHoldMs = options.maxHoldMs ?? 600_000;
   const slotPollMs = options.slotPollMs ?? 25;
-  const lookaheadMs = options.lookaheadMs ?? 10;
+  const lookaheadMs = options.lookaheadMs ?? 20;
   const minRetries = options.minRetriesPerWindow ?? 3;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
   const throttlePauseMs = options.defaultThrottlePauseMs ?? 1000;
@@ -306,6 +310,8 @@ export function createEgressPolicy(options: EgressPolicyOptions): Policy {
     }
     try {
       const leaseId = randomUUID();
+      let blockedBy: 'rate' | 'pause' | 'concurrency' | undefined;
+      let blockedLayer: string | undefined;
       for (;;) {
         let result: AcquireResult;
         try {
@@ -325,10 +331,20 @@ export function createEgressPolicy(options: EgressPolicyOptions): Policy {
         if (result.granted) {
           if (result.delayMs > 0) await clock.sleep(result.delayMs);
           const waited = clock.now() - started;
-          if (waited > 0) emit({ type: 'waited', ctx, ms: waited, blockedBy: 'rate' });
+          if (blockedBy !== undefined && waited > 0) {
+            emit({
+              type: 'waited',
+              ctx,
+              ms: waited,
+              blockedBy,
+              ...(blockedLayer ? { layer: blockedLayer } : {}),
+            });
+          }
           return makePermit(ctx, plan, leaseId);
         }
         const layer = layerName(plan, result);
+        blockedBy = result.blockedBy;
+        blockedLayer = layer;
         queues.hints.set(plan.signature, result.waitMs);
         const left = deadline - clock.now();
         if (result.waitMs > left) throw rateLimited(ctx, result.waitMs, result.blockedBy, layer);

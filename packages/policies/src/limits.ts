@@ -14,7 +14,7 @@ export interface Layer {
 }
 
 export interface SlotLayer {
-  scope: 'installation' | 'partner';
+  scope: 'installation' | 'endpoint' | 'partner';
   slot: SlotSpec;
 }
 
@@ -38,6 +38,8 @@ export interface PlanOptions {
     tenantRate?: RateLimit;
     installationRate?: RateLimit;
     installationConcurrency?: number;
+    /** Calls in flight per connector and host across every tenant. */
+    partnerConcurrency?: number;
   };
   /**
    * Share of the declared limit the partner layers keep free for clock skew and network jitter
@@ -183,22 +185,30 @@ export function planCall(ctx: Omit<CallContext, 'attempt'>, options: PlanOptions
     });
   }
 
+  // Declared concurrency is per installation (the definition's `limits.concurrency` and
+  // `limits.endpoints.NAME.concurrency`); the partner-wide cap is the runtime's to set.
+  const owner = installation === undefined ? `p:${partner}` : `i:${installation}`;
   const slots: SlotLayer[] = [];
   const installationCap = minDefined(
-    quotas.concurrency ?? options.defaults.installationConcurrency,
+    limits.concurrency,
+    quotas.concurrency,
+    options.defaults.installationConcurrency,
   );
-  if (installation !== undefined && installationCap !== undefined) {
-    const limit = minDefined(installationCap, limits.concurrency) ?? installationCap;
-    slots.push({ scope: 'installation', slot: { key: `ci:${installation}`, limit } });
+  if (installationCap !== undefined) {
+    slots.push({ scope: 'installation', slot: { key: `ci:${owner}`, limit: installationCap } });
   }
-  if (limits.concurrency !== undefined && limits.concurrency > 0) {
-    slots.push({ scope: 'partner', slot: { key: `cp:${partner}`, limit: limits.concurrency } });
+  const endpointCap = minDefined(declaredEndpoint?.concurrency);
+  if (endpoint !== undefined && endpointCap !== undefined) {
+    slots.push({ scope: 'endpoint', slot: { key: `ce:${owner}:${endpoint}`, limit: endpointCap } });
+  }
+  const partnerCap = minDefined(options.defaults.partnerConcurrency);
+  if (partnerCap !== undefined) {
+    slots.push({ scope: 'partner', slot: { key: `cp:${partner}`, limit: partnerCap } });
   }
 
   const partnerPause = `pp:${partner}`;
   const installationPause =
     installation === undefined ? undefined : `pi:${installation}:${part(ctx.host)}`;
-  const owner = installation === undefined ? `p:${partner}` : `i:${installation}`;
   const plan: CallPlan = {
     layers,
     pauses: installationPause === undefined ? [partnerPause] : [partnerPause, installationPause],

@@ -1,6 +1,7 @@
 // The contract between the engine's egress bridge and the traffic policies. The engine calls
 // `acquire` before every partner request and `release` after it, then asks `retryDelay` whether and
 // when to try again. Everything else in this package implements these few types.
+import type { Limits } from '@plugboard/definition';
 
 /** A rate as a definition declares it: at most `requests` per `perMs` milliseconds. */
 export interface RateLimit {
@@ -8,18 +9,8 @@ export interface RateLimit {
   perMs: number;
 }
 
-/**
- * The part of a connector definition's `limits` that policies read. Structurally compatible with
- * the generated `Limits` of @plugboard/definition (every field optional), so either can be passed.
- */
-export interface Limits {
-  rate?: RateLimit;
-  endpoints?: Record<string, { rate?: RateLimit; concurrency?: number } | undefined>;
-  concurrency?: number;
-  batch?: { maxItems?: number; maxBytes?: number };
-  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; budgetRatio?: number };
-  transientStatus?: number[];
-}
+/** The definition's `limits` (generated from connector.schema.json), read by every policy. */
+export type { Limits };
 
 /**
  * An installation's quotas, set by its tenant. They only tighten: each effective limit is the
