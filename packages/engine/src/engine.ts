@@ -152,6 +152,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       pointer: target.pointer,
       credentials,
       meta,
+      config: request.config ?? {},
       ...(request.quotas ? { quotas: request.quotas } : {}),
       transport,
       policy,
@@ -268,8 +269,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       return result.value;
     },
-    dispose() {
-      return pool.dispose();
+    async dispose() {
+      network.close();
+      await pool.dispose();
     },
   };
 }

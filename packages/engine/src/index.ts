@@ -16,7 +16,7 @@ export type {
 } from './types.js';
 export type { Transport, TransportRequest, TransportResponse } from './egress/transport.js';
 export { createNetworkTransport } from './egress/network-transport.js';
-export type { NetworkTransportOptions } from './egress/network-transport.js';
+export type { NetworkTransport, NetworkTransportOptions } from './egress/network-transport.js';
 export type { Resolver, ResolvedAddress } from './egress/resolver.js';
 export { privateReason } from './egress/address.js';
 export { classifyOutcome, defaultClass, parseRetryAfter } from './egress/classify.js';

@@ -61,6 +61,8 @@ export interface BridgeContext {
   pointer: string;
   credentials: Record<string, string>;
   meta: RunMeta;
+  /** The installation's config: `{{ config.x }}` entries of base.allowedHosts name hosts from it. */
+  config?: Record<string, unknown>;
   quotas?: TenantQuotas;
   transport: Transport;
   policy: EgressPolicy;
@@ -172,7 +174,7 @@ export interface Bridge {
 }
 
 export function createBridge(context: BridgeContext): Bridge {
-  const patterns = hostPatterns(context.definition.base);
+  const patterns = hostPatterns(context.definition.base, context.config);
   const runKey = context.meta.runId ?? randomUUID();
   for (const value of Object.values(context.credentials)) context.secrets.add(value);
 

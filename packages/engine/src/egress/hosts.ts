@@ -15,10 +15,46 @@ function canonical(pattern: string): string {
   }
 }
 
+// An allowedHosts entry that is exactly `{{ config.<path> }}` allows the host an installation's
+// config names (a generic webhook or REST connector reaching the tenant's own server; the address
+// checks still refuse private and loopback addresses). It is read here, host side, as a plain
+// config path rather than JSONata, so no sandbox is needed; any other template allows nothing.
+const CONFIG_HOST = /^\{\{\s*config((?:\.[A-Za-z_$][\w$]*)+)\s*\}\}$/;
+
+function configHost(entry: string, config: Record<string, unknown> | undefined): string | null {
+  const path = CONFIG_HOST.exec(entry)?.[1];
+  if (path === undefined) return null;
+  let value: unknown = config;
+  for (const key of path.slice(1).split('.')) {
+    value =
+      value !== null && typeof value === 'object'
+        ? (value as Record<string, unknown>)[key]
+        : undefined;
+  }
+  if (typeof value !== 'string') return null;
+  const text = value.trim().toLowerCase();
+  if (text === '' || text.includes('*')) return null;
+  try {
+    // A URL names its host; a bare host, with an optional port, is taken as it is.
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//.test(text) ? text : `http://${text}`);
+    return url.hostname === '' ? null : url.hostname;
+  } catch {
+    return null;
+  }
+}
+
 export function hostPatterns(
   base: { url?: string; allowedHosts?: string[] } | undefined,
+  config?: Record<string, unknown>,
 ): string[] {
-  const patterns = (base?.allowedHosts ?? []).map((h) => h.trim().toLowerCase());
+  const patterns: string[] = [];
+  for (const entry of base?.allowedHosts ?? []) {
+    if (!entry.includes('{{')) patterns.push(entry.trim().toLowerCase());
+    else {
+      const host = configHost(entry.trim(), config);
+      if (host !== null) patterns.push(host);
+    }
+  }
   const template = base?.url;
   if (typeof template === 'string') {
     const literal = template.replace(/\{\{[\s\S]+?\}\}/g, PLACEHOLDER);

@@ -96,14 +96,62 @@ function flattenHeaders(raw: http.IncomingHttpHeaders): Record<string, string> {
  * address it checked: the `lookup` option hands node:http that address instead of a second DNS
  * answer. Redirects are not followed (a 3xx is the partner's answer), so none can bypass the checks.
  */
-export function createNetworkTransport(options: NetworkTransportOptions = {}): Transport {
+export interface NetworkTransport extends Transport {
+  /** Closes the kept-alive connections. */
+  close(): void;
+}
+
+const MAX_AGENTS = 256;
+
+/**
+ * Connections are kept alive per (protocol, host name, port, checked address): a pooled socket was
+ * opened to an address that passed the checks, and a name that later resolves elsewhere gets an
+ * agent of its own, so reuse cannot bypass them.
+ */
+class AgentPool {
+  private readonly agents = new Map<string, http.Agent>();
+
+  get(url: URL, vetted: ResolvedAddress): http.Agent {
+    const key = `${url.protocol}//${url.host}@${vetted.address}`;
+    const hit = this.agents.get(key);
+    if (hit) {
+      this.agents.delete(key);
+      this.agents.set(key, hit);
+      return hit;
+    }
+    const Agent = url.protocol === 'https:' ? https.Agent : http.Agent;
+    const agent = new Agent({
+      keepAlive: true,
+      keepAliveMsecs: 1000,
+      maxSockets: 64,
+      maxFreeSockets: 8,
+      timeout: 60_000,
+    });
+    this.agents.set(key, agent);
+    if (this.agents.size > MAX_AGENTS) {
+      const [oldest, evicted] = this.agents.entries().next().value as [string, http.Agent];
+      this.agents.delete(oldest);
+      evicted.destroy();
+    }
+    return agent;
+  }
+
+  close(): void {
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
+  }
+}
+
+export function createNetworkTransport(options: NetworkTransportOptions = {}): NetworkTransport {
+  const agents = new AgentPool();
   return {
     async send(request: TransportRequest): Promise<TransportResponse> {
       const started = Date.now();
       const vetted = await withDeadline(vet(request.url, options), request.timeoutMs, request.url);
       const remaining = Math.max(1, request.timeoutMs - (Date.now() - started));
-      return exchange(request, vetted, remaining);
+      return exchange(request, vetted, remaining, agents.get(request.url, vetted));
     },
+    close: () => agents.close(),
   };
 }
 
@@ -133,6 +181,7 @@ function exchange(
   request: TransportRequest,
   vetted: ResolvedAddress,
   timeoutMs: number,
+  agent: http.Agent,
 ): Promise<TransportResponse> {
   const lookup: LookupFunction = (_hostname, opts, callback) => {
     if (opts.all) callback(null, [{ address: vetted.address, family: vetted.family }]);
@@ -152,7 +201,7 @@ function exchange(
     };
     const req = client.request(
       request.url,
-      { method: request.method, headers, lookup, agent: false },
+      { method: request.method, headers, lookup, agent },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
