@@ -50,6 +50,8 @@ describe('createClient', () => {
         '/v1/installations/in1/actions/postMessage',
       ],
       [client.runs.get('run1'), 'GET', '/v1/runs/run1'],
+      [client.events.get('ev1'), 'GET', '/v1/events/ev1'],
+      [client.batches.get('b1'), 'GET', '/v1/batches/b1'],
       [client.runs.replay('run1'), 'POST', '/v1/runs/run1/replay'],
       [client.batches.replay('b1', { items: [2] }), 'POST', '/v1/batches/b1/replay'],
     ];

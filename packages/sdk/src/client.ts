@@ -47,28 +47,40 @@ export interface PublishReport {
   /** The bump the version numbers make, or null for a first publish. */
   actualBump?: DiffReport['requiredBump'] | null;
   /** Every contract run: the package's own and each registered consumer contract. */
-  contracts: Array<{
-    name: string;
-    passed: boolean;
-    consumer?: string;
-    diff?: unknown;
-    error?: unknown;
-  }>;
+  contracts: ContractRun[];
+}
+
+/** One contract case run by the publish gate. */
+export interface ContractRun {
+  /** The case's name. */
+  name: string;
+  /** Whether the run matched the case and the action's output schema. */
+  passed: boolean;
+  /** For a consumer contract, who registered it. */
+  consumer?: string;
+  /** What differed, expected against actual, when the case failed. */
+  diff?: unknown;
+  /** The error code and message of a failed case. */
+  error?: unknown;
 }
 
 /** A successful publish: 201 for a new version, 200 when the same content was already published. */
 export interface PublishResult {
   /** The HTTP status of the answer. */
   status: number;
-  /** The stored version. */
+  /** The stored version: its id, version and digest. */
   connector: { id: string; version: string; digest: string };
+  /** The gate's report. */
   report: PublishReport;
 }
 
 /** A connector in the catalog list. */
 export interface CatalogEntry {
+  /** The connector id (a lowercase slug). */
   id: string;
+  /** Human name. */
   name: string;
+  /** What the connector does. */
   description: string;
   /** The newest published version. */
   latestVersion: string;
@@ -78,92 +90,149 @@ export interface CatalogEntry {
 
 /** One published version, as the catalog lists it. */
 export interface VersionSummary {
+  /** The connector id. */
   connectorId: string;
+  /** The exact semver version. */
   version: string;
   /** `sha256:<hex>` of the canonical definition; versions are immutable by digest. */
   digest: string;
+  /** Set once the version is deprecated: why, and when it stops working. */
   deprecation?: { message: string; sunset?: string } | null;
-  /** ISO timestamp. */
+  /** When it was published (ISO timestamp). */
   publishedAt: string;
+}
+
+/** One changelog entry of a connector, built from the diff its publish made. */
+export interface ChangelogEntry {
+  /** The version this entry introduced. */
+  version: string;
+  /** When it was published (ISO timestamp). */
+  publishedAt: string;
+  /** What changed against the version before. */
+  changes: DiffReport['changes'];
+  /** The bump those changes required. */
+  requiredBump: DiffReport['requiredBump'];
 }
 
 /** A connector with its versions, newest definition and changelog. */
 export interface CatalogConnector {
+  /** The connector id. */
   id: string;
+  /** Human name. */
   name: string;
+  /** What the connector does. */
   description: string;
+  /** The newest published version. */
   latestVersion: string;
+  /** Every published version. */
   versions: VersionSummary[];
   /** The definition of `latestVersion`. */
   definition?: ConnectorDefinition;
   /** One entry per version, built from the publish diffs. */
-  changelog?: Array<{
-    version: string;
-    publishedAt: string;
-    changes: DiffReport['changes'];
-    requiredBump: DiffReport['requiredBump'];
-  }>;
-  [field: string]: unknown;
+  changelog?: ChangelogEntry[];
 }
 
 /** One published version of a connector with everything it was published with. */
 export interface CatalogVersion extends VersionSummary {
+  /** The definition, scripts inlined. */
   definition: ConnectorDefinition;
+  /** The package's own contract cases. */
   contracts?: unknown[];
+  /** The package README. */
   readme?: string;
   /** The publish gate's report for this version. */
   report?: PublishReport;
-  [field: string]: unknown;
 }
 
 /** Body of `POST /v1/installations`. */
 export interface CreateInstallation {
+  /** The catalog connector to install. */
   connectorId: string;
-  /** A semver range; defaults to `^` the newest version. */
+  /** A semver range the installation follows; defaults to `^` the newest version. */
   version?: string;
+  /** Display name of the installation. */
+  name?: string;
+  /** Settings, validated against the connector's `config` schema. */
   config?: Record<string, unknown>;
   /** Secrets (`apiKey`, `token`, ...): stored encrypted, never returned. */
   credentials?: Record<string, string>;
+  /** Tenant quotas; they can only tighten the connector's limits. */
   quotas?: Record<string, unknown>;
   /** With an admin key: the tenant to create the installation in. */
   tenantId?: string;
 }
 
-/** Body of `PATCH /v1/installations/:id`. */
-export type UpdateInstallation = Partial<Omit<CreateInstallation, 'connectorId' | 'tenantId'>> & {
+/** Body of `PATCH /v1/installations/:id`: config, credential rotation, a new range (upgrade), status. */
+export interface UpdateInstallation {
+  /** A new semver range; a major upgrade must be asked for explicitly. */
+  version?: string;
+  /** Display name. */
+  name?: string;
+  /** Replaces the config. */
+  config?: Record<string, unknown>;
+  /** Replaces (rotates) the credentials. */
+  credentials?: Record<string, string>;
+  /** Replaces the quotas. */
+  quotas?: Record<string, unknown>;
+  /** Enables or disables the installation. */
   status?: string;
-  [field: string]: unknown;
-};
+}
 
 /** An installation: a tenant's use of one connector version. Credentials are never included. */
 export interface Installation {
+  /** Installation id. */
   id: string;
+  /** The tenant it belongs to. */
+  tenantId?: string;
+  /** The installed connector. */
   connectorId: string;
   /** The exact version in use. */
   version: string;
   /** The range the installation follows. */
   range: string;
+  /** Display name. */
+  name?: string | null;
+  /** `active`, `disabled`, ... */
   status: string;
+  /** The settings (never secrets). */
   config?: Record<string, unknown>;
-  [field: string]: unknown;
+  /** The tenant quotas. */
+  quotas?: Record<string, unknown> | null;
+  /** Whether credentials are stored, and their rotation count; never the values. */
+  credentials?: { set: boolean; version: number };
+  /** ISO timestamp. */
+  createdAt?: string;
+  /** ISO timestamp. */
+  updatedAt?: string;
 }
 
-/** `GET /v1/installations/:id/health`. */
+/** `GET /v1/installations/:id/health`; the runtime may add fields. */
 export interface InstallationHealth {
+  /** Share of recent runs that succeeded, 0 to 1. */
   successRate?: number;
+  /** Recent run latency percentiles in milliseconds. */
   latencyMs?: { p50?: number; p99?: number };
+  /** Duplicate deliveries refused. */
   duplicates?: number;
+  /** Items waiting. */
   queueDepth?: number;
+  /** Age of the oldest waiting item, in milliseconds. */
   lagMs?: number;
+  /** What the rate limits and quotas leave. */
   remainingQuota?: unknown;
+  /** The current backoff state. */
   backoff?: unknown;
+  /** Last successful run (ISO timestamp). */
   lastSuccessAt?: string | null;
+  /** Anything else the runtime reports. */
   [field: string]: unknown;
 }
 
 /** One event for an action, as `POST /v1/installations/:id/events` takes it. */
 export interface PlugboardEvent {
+  /** The action to run. */
   action: string;
+  /** The action's input. */
   data: unknown;
   /** Names the event inside a list, for de-duplication. */
   id?: string;
@@ -171,39 +240,122 @@ export interface PlugboardEvent {
   schemaVersion?: string;
 }
 
-/** The 202 answer to an events post. */
+/** The 202 answer to an events post: one entry per event, in order. */
 export interface EventsAccepted {
+  /** Each event's id and fate; a rejected one carries JSON-pointer errors. */
   events: Array<{ id: string; status: 'accepted' | 'duplicate' | 'rejected'; errors?: Issue[] }>;
+  /** The correlation id every log line, run and partner call of these events carries. */
   correlationId: string;
+}
+
+/** An accepted event and where it is. */
+export interface EventRecord {
+  /** Event id. */
+  id: string;
+  /** Its idempotency key. */
+  key?: string | null;
+  /** The installation it was sent to. */
+  installationId: string;
+  /** The action it runs. */
+  action: string;
+  /** accepted, queued, running, succeeded, failed or dead. */
+  state: string;
+  /** Attempts so far. */
+  attempts: number;
+  /** The last run of it. */
+  lastRunId?: string | null;
+  /** The last batch it was part of. */
+  lastBatchId?: string | null;
+  /** The action's output once it succeeded. */
+  output?: unknown;
+  /** Why it failed. */
+  error?: RunFailure | null;
+  /** The correlation id of its intake. */
+  correlationId?: string | null;
+  /** ISO timestamp. */
+  createdAt?: string;
+  /** ISO timestamp. */
+  updatedAt?: string;
+}
+
+/** A failure with its code from the run error enum. */
+export interface RunFailure {
+  /** `PARTNER_PERMANENT`, `SANDBOX_TIMEOUT`, ... */
+  code: string;
+  /** What happened. */
+  message: string;
+  /** Structured context. */
+  details?: unknown;
 }
 
 /** A run of an action or trigger. */
 export interface Run {
+  /** Run id. */
   id: string;
+  /** succeeded, failed, running, ... */
   status: string;
+  /** The installation it ran for. */
   installationId?: string;
-  action?: string;
+  /** The connector. */
+  connectorId?: string;
+  /** The exact connector version that ran. */
   connectorVersion?: string;
+  /** The action (or trigger) that ran. */
+  action?: string;
+  /** `action`, `trigger`, ... */
+  kind?: string;
+  /** The event it ran, for asynchronous work. */
+  eventId?: string | null;
+  /** The batch it ran, for batched actions. */
+  batchId?: string | null;
+  /** The run this one replays. */
+  replayOf?: string | null;
+  /** The output, when it succeeded. */
   output?: unknown;
-  error?: { code: string; message: string; details?: unknown };
+  /** Why it failed. */
+  error?: RunFailure | null;
+  /** Attempt number. */
+  attempt?: number;
+  /** Correlation id. */
+  correlationId?: string | null;
+  /** Duration in milliseconds. */
+  durationMs?: number | null;
+  /** ISO timestamp. */
+  createdAt?: string;
+  /** ISO timestamp. */
+  finishedAt?: string | null;
+  /** Anything else the runtime reports (attempts, trace, calls). */
   [field: string]: unknown;
 }
 
-/** A batch of items of a batched action. */
+/** A batch of items of a batched action, with one outcome per item. */
 export interface Batch {
+  /** Batch id. */
   id: string;
+  /** The batch's overall status. */
   status?: string;
-  items?: Array<{ index?: number; id?: string; status: string; output?: unknown; error?: unknown }>;
+  /** Number of items. */
+  size?: number;
+  /** Checksum of its items, in order. */
+  checksum?: string;
+  /** One entry per item, in batch order. */
+  items?: Array<{ index: number; eventId?: string; state?: string | null; outcome?: unknown }>;
+  /** Anything else the runtime reports (attempts, run id). */
   [field: string]: unknown;
 }
 
 /** Filters of `GET /v1/runs`. */
 export interface RunQuery {
+  /** Only runs of this installation. */
   installationId?: string;
+  /** Only runs in this status. */
   status?: string;
+  /** Only runs of this event. */
+  eventId?: string;
+  /** Only runs with this correlation id. */
+  correlationId?: string;
+  /** At most this many, newest first. */
   limit?: number;
-  cursor?: string;
-  [param: string]: string | number | undefined;
 }
 
 /** A typed client of the runtime's HTTP API; every method throws {@link PlugboardApiError}. */
@@ -252,6 +404,8 @@ export interface PlugboardClient {
     ): Promise<{ runId: string; output: Output }>;
   };
   events: {
+    /** `GET /v1/events/:id`: an accepted event, its state and attempts. */
+    get(id: string): Promise<EventRecord>;
     /**
      * `POST /v1/installations/:id/events` (202). One event may carry an `idempotencyKey`
      * (sent as `Idempotency-Key`); in a list each event is named by its own `id`.
@@ -267,22 +421,26 @@ export interface PlugboardClient {
     get(id: string): Promise<Run>;
     /** `GET /v1/runs`. */
     list(query?: RunQuery): Promise<Run[]>;
-    /** `POST /v1/runs/:id/replay`: re-run failed items, or the named ones. */
-    replay(id: string, body?: { items?: Array<string | number> }): Promise<unknown>;
+    /** `POST /v1/runs/:id/replay`: run a failed run again (audited); a realtime run answers `{ runId, output }`. */
+    replay(id: string): Promise<unknown>;
   };
   batches: {
     /** `GET /v1/batches/:id`. */
     get(id: string): Promise<Batch>;
-    /** `POST /v1/batches/:id/replay`. */
+    /** `POST /v1/batches/:id/replay`: re-run the batch's failed items, or the named ones (indexes or event ids). */
     replay(id: string, body?: { items?: Array<string | number> }): Promise<unknown>;
   };
   /** Any other route, with the same authentication and error handling. */
   request<T = unknown>(method: string, path: string, options?: RequestOptions): Promise<T>;
 }
 
+/** Options of {@link PlugboardClient.request}. */
 export interface RequestOptions {
+  /** Sent as JSON. */
   body?: unknown;
+  /** Extra headers for this request. */
   headers?: Record<string, string>;
+  /** Query parameters; undefined ones are left out. */
   query?: Record<string, string | number | undefined>;
 }
 
@@ -404,6 +562,7 @@ export function createClient(options: ClientOptions): PlugboardClient {
         }),
     },
     events: {
+      get: (eventId) => request('GET', `/v1/events/${id(eventId)}`),
       send: (installationId, events, sendOptions = {}) => {
         const headers: Record<string, string> = {};
         if (sendOptions.idempotencyKey !== undefined)
@@ -416,9 +575,8 @@ export function createClient(options: ClientOptions): PlugboardClient {
     },
     runs: {
       get: (runId) => request('GET', `/v1/runs/${id(runId)}`),
-      list: (query) => list('/v1/runs', 'runs', query),
-      replay: (runId, body) =>
-        request('POST', `/v1/runs/${id(runId)}/replay`, { body: body ?? {} }),
+      list: (query) => list('/v1/runs', 'runs', query ? { ...query } : undefined),
+      replay: (runId) => request('POST', `/v1/runs/${id(runId)}/replay`, { body: {} }),
     },
     batches: {
       get: (batchId) => request('GET', `/v1/batches/${id(batchId)}`),
