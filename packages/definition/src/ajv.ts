@@ -18,6 +18,8 @@ export function createAjv(options: Options = {}): AjvInstance {
     strict: true,
     // Discriminated unions state `required: [tag]` beside `oneOf`, whose branches define the tag.
     strictRequired: false,
+    // Schemas compiled leniently (a definition's own) would log unknown formats to the console.
+    logger: false,
     ...options,
   });
   addFormats(ajv);

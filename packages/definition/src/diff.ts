@@ -2,7 +2,7 @@ import semver from 'semver';
 import { compareSchemas, type SchemaChange } from './diff-schema.js';
 import type { Action, ConnectorDefinition, Trigger } from './generated/connector.generated.js';
 import { canonicalJson } from './json.js';
-import { pointerOf } from './issues.js';
+import { decodeToken, pointerOf } from './issues.js';
 import { isSchemaObject, walkSchema } from './schema-walk.js';
 
 export type CompatibilityClass = 'compatible' | 'breaking';
@@ -427,7 +427,7 @@ function resolve(definition: ConnectorDefinition, ref: string): unknown {
   let current: unknown = definition.schemas;
   for (const token of ref.slice('#/schemas/'.length).split('/')) {
     if (!isSchemaObject(current)) return undefined;
-    current = current[decodeURIComponent(token).replaceAll('~1', '/').replaceAll('~0', '~')];
+    current = current[decodeToken(token)];
   }
   return current;
 }
@@ -442,7 +442,7 @@ function schemaUsage(...definitions: ConnectorDefinition[]): Map<string, Directi
       while (queue.length > 0) {
         walkSchema(queue.pop(), '', (node) => {
           if (typeof node.$ref !== 'string' || !node.$ref.startsWith('#/schemas/')) return;
-          const name = decodeURIComponent(node.$ref.slice('#/schemas/'.length).split('/')[0] ?? '');
+          const name = decodeToken(node.$ref.slice('#/schemas/'.length).split('/')[0] ?? '');
           const current = usage.get(name);
           usage.set(name, current === undefined || current === direction ? direction : 'both');
           if (!seen.has(name)) {

@@ -123,3 +123,14 @@ export function valueAt(document: unknown, pointer: string): unknown {
   }
   return current;
 }
+
+/** A `$ref` fragment token: URI-decoded (tolerating bad escapes), then pointer-unescaped. */
+export function decodeToken(token: string): string {
+  let decoded = token;
+  try {
+    decoded = decodeURIComponent(token);
+  } catch {
+    // A malformed %-escape stays literal, so the ref simply does not resolve.
+  }
+  return decoded.replaceAll('~1', '/').replaceAll('~0', '~');
+}

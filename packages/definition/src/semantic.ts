@@ -9,7 +9,7 @@ import type {
   HttpNode,
   Trigger,
 } from './generated/connector.generated.js';
-import { pointerOf, type DefinitionErrorCode, type Issue } from './issues.js';
+import { decodeToken, pointerOf, type DefinitionErrorCode, type Issue } from './issues.js';
 import { isPatternSafe } from './regex-safety.js';
 import { embeddedSchemas, isSchemaObject, walkSchema, type SchemaObject } from './schema-walk.js';
 import { scanTemplates } from './templates.js';
@@ -34,6 +34,8 @@ export const RESERVED_CREDENTIAL_NAMES = [
 ] as const;
 
 type FlowKind = 'realtime' | 'batched' | 'trigger';
+
+const MAX_CYCLES_REPORTED = 20;
 
 class Checker {
   readonly issues: Issue[] = [];
@@ -343,6 +345,8 @@ class Checker {
 
     const outgoing = new Map<string, Array<{ to: string; index: number; when?: string }>>();
     const incoming = new Map<string, number>();
+    const firstEdgeInto = new Map<string, number>();
+    const labelsUsed = new Map<string, Set<string>>();
     const edgeKeys = new Set<string>();
     edges.forEach((edge, index) => {
       const from = byId.get(edge.from);
@@ -397,13 +401,16 @@ class Checker {
         `${at}/edges/${index}`,
         from.node,
         edge.when,
-        outgoing.get(edge.from) ?? [],
+        labelsUsed.get(edge.from) ?? new Set(),
       );
-      outgoing.set(edge.from, [
-        ...(outgoing.get(edge.from) ?? []),
-        { to: edge.to, index, when: edge.when },
-      ]);
+      if (edge.when !== undefined) {
+        labelsUsed.set(edge.from, (labelsUsed.get(edge.from) ?? new Set()).add(edge.when));
+      }
+      const list = outgoing.get(edge.from) ?? [];
+      list.push({ to: edge.to, index, when: edge.when });
+      outgoing.set(edge.from, list);
       incoming.set(edge.to, (incoming.get(edge.to) ?? 0) + 1);
+      if (!firstEdgeInto.has(edge.to)) firstEdgeInto.set(edge.to, index);
     });
 
     // Entry and reachability per scope.
@@ -411,7 +418,9 @@ class Checker {
     for (const node of nodes) {
       if (parentOk.get(node.id) === false) continue;
       const scope = scopeOf.get(node.id) ?? '';
-      scopes.set(scope, [...(scopes.get(scope) ?? []), node]);
+      const members = scopes.get(scope) ?? [];
+      members.push(node);
+      scopes.set(scope, members);
     }
     const entries = new Map<string, string>();
     const topNodes = scopes.get('') ?? [];
@@ -455,7 +464,7 @@ class Checker {
       }
       entries.set(node.id, node.body);
       if (incoming.get(node.body)) {
-        const edge = edges.findIndex((e) => e.to === node.body);
+        const edge = firstEdgeInto.get(node.body) ?? 0;
         this.add(
           `${at}/edges/${edge}`,
           'FLOW_CYCLE',
@@ -469,8 +478,8 @@ class Checker {
       if (entry === undefined) continue;
       const reached = new Set<string>([entry]);
       const queue = [entry];
-      while (queue.length > 0) {
-        const id = queue.shift()!;
+      for (let head = 0; head < queue.length; head += 1) {
+        const id = queue[head]!;
         for (const next of outgoing.get(id) ?? []) {
           if (!reached.has(next.to)) {
             reached.add(next.to);
@@ -500,7 +509,7 @@ class Checker {
     pointer: string,
     from: FlowNode,
     when: string | undefined,
-    siblings: Array<{ when?: string }>,
+    used: Set<string>,
   ): void {
     if (from.type !== 'branch') {
       if (when !== undefined) {
@@ -529,7 +538,7 @@ class Checker {
       );
       return;
     }
-    if (siblings.some((sibling) => sibling.when === when)) {
+    if (used.has(when)) {
       this.add(
         `${pointer}/when`,
         'BRANCH_LABEL_DUPLICATE',
@@ -544,6 +553,8 @@ class Checker {
     outgoing: Map<string, Array<{ to: string; index: number }>>,
   ): void {
     const state = new Map<string, 'open' | 'done'>();
+    // A hostile flow can hold thousands of cycles; the first few tell the author what to fix.
+    let reported = 0;
     for (const start of nodes) {
       if (state.has(start.id)) continue;
       const stack: Array<{ id: string; next: number }> = [{ id: start.id, next: 0 }];
@@ -561,7 +572,8 @@ class Checker {
         const edge = edges[top.next]!;
         top.next += 1;
         const seen = state.get(edge.to);
-        if (seen === 'open') {
+        if (seen === 'open' && reported < MAX_CYCLES_REPORTED) {
+          reported += 1;
           const cycle = [...path.slice(path.indexOf(edge.to)), edge.to];
           this.add(
             `${at}/edges/${edge.index}`,
@@ -829,7 +841,7 @@ function resolveRef(
   const tokens = ref
     .slice('#/schemas/'.length)
     .split('/')
-    .map((token) => decodeURIComponent(token).replaceAll('~1', '/').replaceAll('~0', '~'));
+    .map((token) => decodeToken(token));
   let current: unknown = schemas;
   for (const token of tokens) {
     if (!isSchemaObject(current) && !Array.isArray(current)) current = undefined;
@@ -854,7 +866,7 @@ function directRefs(schema: unknown, at: string): Array<{ name: string; pointer:
     if (!isSchemaObject(node)) continue;
     if (typeof node.$ref === 'string' && node.$ref.startsWith('#/schemas/')) {
       const name = node.$ref.slice('#/schemas/'.length).split('/')[0] ?? '';
-      refs.push({ name: decodeURIComponent(name), pointer: `${pointer}/$ref` });
+      refs.push({ name: decodeToken(name), pointer: `${pointer}/$ref` });
     }
     for (const keyword of ['allOf', 'anyOf', 'oneOf'] as const) {
       const list = node[keyword];

@@ -753,3 +753,29 @@ describe('connector packages under connectors/', () => {
     expect(bundle.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 });
+
+describe('large definitions stay fast', () => {
+  it('validates a 5,000-node chain and a branch with 5,000 edges in seconds', () => {
+    const nodes: FlowNode[] = Array.from({ length: 5000 }, (_, i) => transform(`n${i}`, 'input'));
+    const chained = withFlow(
+      [...nodes, out()],
+      [
+        ...nodes.slice(1).map((node, i) => ({ from: `n${i}`, to: node.id })),
+        { from: 'n4999', to: 'done' },
+      ],
+    );
+    let started = Date.now();
+    expect(validate(chained).errors).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+
+    const targets: FlowNode[] = Array.from({ length: 5000 }, (_, i) => out(`o${i}`));
+    const fanned = withFlow(
+      [{ id: 'b', type: 'branch', cases: [{ when: 'x', condition: 'true' }] }, ...targets],
+      targets.map((node) => ({ from: 'b', to: node.id, when: 'x' })),
+    );
+    started = Date.now();
+    const errors = validate(fanned).errors;
+    expect(errors.filter((e) => e.code === 'BRANCH_LABEL_DUPLICATE')).toHaveLength(4999);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
