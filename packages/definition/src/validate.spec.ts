@@ -407,9 +407,17 @@ const INVALID: Array<[string, unknown, string, string]> = [
     'PATTERN_UNSAFE',
   ],
   [
+    'an embedded schema with an unknown format',
+    withAction({
+      input: { type: 'object', properties: { at: { type: 'string', format: 'datetime' } } },
+    }),
+    '/actions/echo/input/properties/at/format',
+    'EMBEDDED_SCHEMA_INVALID',
+  ],
+  [
     'an embedded schema with a wrong type',
     withAction({ output: { type: 'strng' } }),
-    '/actions/echo/output',
+    '/actions/echo/output/type',
     'EMBEDDED_SCHEMA_INVALID',
   ],
   [
