@@ -58,9 +58,17 @@ describe.each(PACKAGES)('connector package %s', (name) => {
     const loadedPkg = await pkg(name);
     expect(loadedPkg.packageJson.name).toBe(`@plugboard-connectors/${name}`);
     expect(String(loadedPkg.packageJson.description).length).toBeGreaterThan(40);
-    expect(loadedPkg.readme).toMatch(/## Limits|## Known limits/);
+    expect(loadedPkg.readme).toMatch(/## Limits/);
+    expect(loadedPkg.readme).toMatch(/## Known limits/);
     expect(loadedPkg.definition.id).toBe(name);
     expect(loadedPkg.contracts.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('names every action and trigger, its auth setup and its limits in the README', async () => {
+    const { definition, readme } = await pkg(name);
+    const names = [...Object.keys(definition.actions), ...Object.keys(definition.triggers ?? {})];
+    expect(names.filter((n) => !readme?.includes(`\`${n}\``))).toEqual([]);
+    expect(readme).toContain('## Auth setup');
   });
 
   it('validates with no errors', async () => {
