@@ -102,6 +102,16 @@ describe('publish', () => {
     expect(lines).toContain('        output /name: expected string, got 1');
   });
 
+  it('says so when the same content was already published (200)', async () => {
+    const dir = makePackage(root);
+    answer = { status: 200, body: { report: report({ previousVersion: null }) } };
+    const result = await publish({ dir, url: runtime.url, key: 'pb_k1_secret' });
+    expect(result).toMatchObject({ ok: true, status: 200 });
+    expect(formatPublish(result)[0]).toMatch(
+      /^✓ already published acme@0\.1\.0 to .* \(200, sha256:/,
+    );
+  });
+
   it('fails with the error code of any other 4xx', async () => {
     const dir = makePackage(root);
     answer = {

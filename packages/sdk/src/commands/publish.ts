@@ -90,8 +90,10 @@ export function formatPublish(result: PublishResult): string[] {
   const lines: string[] = [];
   const name = result.connector ? `${result.connector.id}@${result.connector.version}` : '';
   if (result.ok) {
+    // 200: this exact content was published before; versions are immutable, so nothing changed.
+    const verb = result.status === 200 ? 'already published' : 'published';
     lines.push(
-      `✓ published ${name} to ${result.connector.url} (${result.status}, ${result.connector.digest})`,
+      `✓ ${verb} ${name} to ${result.connector.url} (${result.status}, ${result.connector.digest})`,
     );
   } else if (result.status === undefined) {
     lines.push(...result.errors.map(formatIssue));

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -90,6 +90,22 @@ describe('validate', () => {
     expect(await validate({ target: dir })).toMatchObject({
       ok: false,
       errors: [{ code: 'PACKAGE_JSON_INVALID', line: 1 }],
+    });
+  });
+
+  it('asks for a package.json when a folder holds only a definition, and still checks the definition', async () => {
+    const dir = makePackage(root);
+    rmSync(join(dir, 'package.json'));
+    editConnector(dir, (d) => {
+      d.version = 'one';
+    });
+    const result = await validate({ target: dir });
+    expect(result).toMatchObject({
+      ok: false,
+      errors: [
+        { code: 'SCHEMA_PATTERN', pointer: '/version' },
+        { code: 'PACKAGE_FILE_MISSING', file: displayPath(join(dir, 'package.json')) },
+      ],
     });
   });
 

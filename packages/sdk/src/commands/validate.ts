@@ -1,14 +1,13 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { packBundle, PackageError, type Bundle, type PackageIssue } from '@plugboard/definition';
-import { failure, type CliIssue, type CommandResult } from '../errors.js';
+import { codedError, failure, issue, type CliIssue, type CommandResult } from '../errors.js';
 import { formatIssue, plural } from '../format.js';
 import { readJsonFile, type JsonFile } from '../json-file.js';
 import { definitionIssues } from '../load-definition.js';
 import { isRecord, resolveTarget, type PackageTarget } from '../package-files.js';
 import { displayPath } from '../paths.js';
 import { addJsonOption, printJson, setExit, type OutputOptions } from '../output.js';
-import { codedError } from '../errors.js';
 
 export interface ValidateOptions {
   /** A package directory, or a connector.json file. */
@@ -44,7 +43,16 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
   const errors = definitionIssues(file);
 
   let bundle: Bundle | undefined;
-  if (target.isPackage) {
+  if (target.isPackage && !target.packageJson) {
+    const shown = displayPath(target.dir);
+    errors.push(
+      issue(
+        'PACKAGE_FILE_MISSING',
+        `${shown} has a definition but no package.json: add one with "plugboard": { "definition": "connector.json", "contracts": "contracts", "scripts": "scripts" } (plugboard init writes it), or check the file alone with \`plugboard validate ${displayPath(target.definitionPath)}\``,
+        { file: displayPath(join(target.dir, 'package.json')) },
+      ),
+    );
+  } else if (target.isPackage) {
     try {
       bundle = await packBundle(target.dir);
     } catch (error) {
