@@ -371,7 +371,6 @@ export function createEgressPolicy(options: EgressPolicyOptions): Policy {
         'RATE_LIMITED',
         `The partner asked to wait ${Math.ceil(retryAfter / 1000)} s; re-queue the item instead of holding it.`,
         retryAfter,
-        { retryAfterMs: retryAfter },
       );
     }
     const delayMs = Math.max(backoffDelay(ctx.attempt, retry, random), retryAfter ?? 0);

@@ -77,7 +77,7 @@ export function createFrontDoorLimiter(options: FrontDoorOptions): FrontDoorLimi
     try {
       result = await options.backend.acquire({ buckets, pauses: [], slots: [] });
     } catch (error) {
-      if (!(error instanceof BackendUnavailableError) || options.backend === fallback) throw error;
+      if (!(error instanceof BackendUnavailableError)) throw error;
       options.onFallback?.(error);
       source = 'fallback';
       result = await fallback.acquire({ buckets, pauses: [], slots: [] });

@@ -32,3 +32,4 @@ export {
 } from './headers.js';
 export * from './batcher.js';
 export * from './front-door.js';
+export { createPolicies, type Policies, type PoliciesOptions } from './policies.js';
