@@ -43,6 +43,8 @@ export interface CanvasProps {
   selectedNodeId: string | null;
   onEdit: (definition: DefinitionLike, tag?: string) => void;
   onSelectNode: (id: string | null) => void;
+  /** Set anew for every request to scroll a node into view. */
+  reveal?: { id: string } | undefined;
 }
 
 const NO_ISSUES: readonly NodeIssue[] = [];
@@ -54,6 +56,7 @@ const deleteKeys = ['Backspace', 'Delete'];
 const multiKeys = ['Meta', 'Control'];
 const minimapColor = (node: PbNode): string => TYPE_COLOR[node.type ?? 'unknown'] ?? '#64748b';
 const proOptions = { hideAttribution: true };
+const minimapStyle = { width: 168, height: 112 };
 
 /**
  * Keeps node objects whose definition node, issues and position did not change, so React Flow
@@ -108,6 +111,7 @@ export function Canvas({
   selectedNodeId,
   onEdit,
   onSelectNode,
+  reveal,
 }: CanvasProps) {
   const rf = useReactFlow<PbNode, PbEdge>();
   const graph = useMemo(() => flowToGraph(definition, flowRef), [definition, flowRef]);
@@ -115,6 +119,8 @@ export function Canvas({
     mergeNodes([], graph.nodes, issuesByNode, selectedNodeId),
   );
   const [edges, setEdges] = useState<PbEdge[]>(() => mergeEdges([], graph.edges));
+  // Fit only a flow that has nodes when opened: fitting an empty one would zoom onto the first drop.
+  const [fitOnOpen] = useState(() => graph.nodes.length > 0);
 
   // Handlers read the latest values through refs so they can stay referentially stable.
   const latest = useRef({ definition, flowRef, nodes, edges, onEdit, onSelectNode });
@@ -125,15 +131,29 @@ export function Canvas({
     setEdges((prev) => mergeEdges(prev, graph.edges));
   }, [graph, issuesByNode, selectedNodeId]);
 
-  // A selection made outside the canvas (problems panel, outline) brings the node into view.
-  const lastCentered = useRef<string | null>(null);
+  // A jump from the problems panel centres its node (each request once), keeping the zoom.
   useEffect(() => {
-    if (!selectedNodeId || lastCentered.current === selectedNodeId) return;
-    lastCentered.current = selectedNodeId;
-    const node = rf.getNode(selectedNodeId);
-    if (node && !node.selected)
-      void rf.fitView({ nodes: [{ id: selectedNodeId }], duration: 250, maxZoom: 1.2 });
-  }, [selectedNodeId, rf]);
+    if (!reveal) return;
+    const t = setTimeout(() => {
+      const node = rf.getInternalNode(reveal.id);
+      if (!node) return;
+      const { x, y } = node.internals.positionAbsolute;
+      const w = node.measured.width ?? 210;
+      const h = node.measured.height ?? 80;
+      const box = document.querySelector('.canvas')?.getBoundingClientRect();
+      const topLeft = rf.flowToScreenPosition({ x, y });
+      const bottomRight = rf.flowToScreenPosition({ x: x + w, y: y + h });
+      const inView =
+        box &&
+        topLeft.x >= box.left &&
+        topLeft.y >= box.top &&
+        bottomRight.x <= box.right &&
+        bottomRight.y <= box.bottom;
+      if (inView) return;
+      void rf.setCenter(x + w / 2, y + h / 2, { zoom: rf.getZoom(), duration: 250 });
+    }, 30);
+    return () => clearTimeout(t);
+  }, [reveal, rf]);
 
   const commit = useCallback(
     (nextNodes: readonly PbNode[], nextEdges: readonly PbEdge[], tag: string) => {
@@ -220,7 +240,6 @@ export function Canvas({
 
   const onSelectionChange: OnSelectionChangeFunc<PbNode, PbEdge> = useCallback(
     ({ nodes: picked }) => {
-      lastCentered.current = picked.length === 1 ? (picked[0]?.id ?? null) : null;
       latest.current.onSelectNode(picked.length === 1 ? (picked[0]?.id ?? null) : null);
     },
     [],
@@ -277,14 +296,20 @@ export function Canvas({
           deleteKeyCode={deleteKeys}
           multiSelectionKeyCode={multiKeys}
           selectionKeyCode="Shift"
-          fitView
+          fitView={fitOnOpen}
           fitViewOptions={{ maxZoom: 1.1, padding: 0.2 }}
           minZoom={0.1}
           proOptions={proOptions}
           aria-label="Flow canvas"
         >
           <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="#cbd5e1" />
-          <MiniMap<PbNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Flow overview" />
+          <MiniMap<PbNode>
+            pannable
+            zoomable
+            nodeColor={minimapColor}
+            ariaLabel="Flow overview"
+            style={minimapStyle}
+          />
           <Controls />
         </ReactFlow>
       </div>

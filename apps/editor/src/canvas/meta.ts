@@ -2,18 +2,25 @@ import type { FlowNodeLike, NodeType } from '../model.js';
 
 export interface NodeMeta {
   label: string;
+  /** The type as the node card's header shows it. */
+  short: string;
   glyph: string;
   hint: string;
 }
 
 export const NODE_META: Record<NodeType, NodeMeta> = {
-  http: { label: 'HTTP request', glyph: '⇄', hint: 'Call the partner API' },
-  transform: { label: 'Transform', glyph: 'ƒ', hint: 'Reshape data with JSONata' },
-  code: { label: 'Code', glyph: '{}', hint: 'Run JavaScript in the sandbox' },
-  branch: { label: 'Branch', glyph: '⑂', hint: 'Pick a path by condition' },
-  forEach: { label: 'For each', glyph: '↻', hint: 'Repeat a path per element' },
-  output: { label: 'Output', glyph: '◉', hint: 'Finish with a result' },
-  fail: { label: 'Fail', glyph: '!', hint: 'Stop with an error code' },
+  http: { short: 'HTTP', label: 'HTTP request', glyph: '⇄', hint: 'Call the partner API' },
+  transform: {
+    short: 'Transform',
+    label: 'Transform',
+    glyph: 'ƒ',
+    hint: 'Reshape data with JSONata',
+  },
+  code: { short: 'Code', label: 'Code', glyph: '{}', hint: 'Run JavaScript in the sandbox' },
+  branch: { short: 'Branch', label: 'Branch', glyph: '◇', hint: 'Pick a path by condition' },
+  forEach: { short: 'For each', label: 'For each', glyph: '↻', hint: 'Repeat a path per element' },
+  output: { short: 'Output', label: 'Output', glyph: '◉', hint: 'Finish with a result' },
+  fail: { short: 'Fail', label: 'Fail', glyph: '!', hint: 'Stop with an error code' },
 };
 
 function clip(text: string, max = 42): string {

@@ -36,9 +36,7 @@ function Card({
   terminal?: boolean;
 }) {
   const { node, issues, entry } = data;
-  const meta = isNodeType(node.type)
-    ? NODE_META[node.type]
-    : { label: node.type, glyph: '?', hint: '' };
+  const meta = isNodeType(node.type) ? NODE_META[node.type] : { short: node.type, glyph: '?' };
   const title = typeof node.title === 'string' && node.title ? node.title : id;
   const problems = issues.length;
   return (
@@ -47,12 +45,12 @@ function Card({
       data-node-id={id}
       title={problems ? issues.map((i) => i.message).join('\n') : undefined}
     >
-      {!entry && <Handle type="target" position={Position.Left} className="pb-handle" />}
+      <Handle type="target" position={Position.Left} className="pb-handle" />
       <div className="pb-node-head">
         <span className="pb-node-glyph" aria-hidden="true">
           {meta.glyph}
         </span>
-        <span className="pb-node-type">{meta.label}</span>
+        <span className="pb-node-type">{meta.short}</span>
         {entry && <span className="pb-node-tag">start</span>}
         {problems > 0 ? (
           <span

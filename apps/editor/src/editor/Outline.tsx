@@ -66,7 +66,16 @@ export function Outline({
                   title={typeof title === 'string' ? title : undefined}
                 >
                   <span className="outline-name">{ref.name}</span>
-                  {count > 0 && <span className="count-badge">{count}</span>}
+                  {count > 0 && (
+                    <>
+                      <span className="count-badge" aria-hidden="true">
+                        {count}
+                      </span>
+                      <span className="sr-only">
+                        , {count} problem{count === 1 ? '' : 's'}
+                      </span>
+                    </>
+                  )}
                 </button>
                 <button
                   type="button"

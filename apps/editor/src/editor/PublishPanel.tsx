@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import { ApiError } from '../api/client.js';
 import type { ConnectorSummary, PublishReport, VersionSummary } from '../api/client.js';
 import { canonical, diffDefinitions } from '../definition-api.js';
 import { useAsync, useTask } from '../hooks.js';
@@ -52,19 +51,15 @@ export function PublishPanel({
   onPublished,
 }: PublishPanelProps) {
   const { api } = useSession();
+  // Looked up in the list first: asking for a connector never published would be a 404.
   const previous = useAsync(async () => {
-    try {
-      const connector = await api.getConnector(definition.id);
-      const latest = latestVersionOf(connector);
-      if (!latest) return null;
-      return {
-        version: latest,
-        definition: (await api.getVersion(definition.id, latest)).definition,
-      };
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) return null;
-      throw error;
-    }
+    const listed = (await api.listConnectors()).find((c) => c.id === definition.id);
+    const latest = listed ? latestVersionOf(listed) : undefined;
+    if (!latest) return null;
+    return {
+      version: latest,
+      definition: (await api.getVersion(definition.id, latest)).definition,
+    };
   }, [api, definition.id]);
   const { busy, error, run } = useTask();
   const [answer, setAnswer] = useState<{

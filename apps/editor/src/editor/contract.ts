@@ -1,4 +1,4 @@
-import type { TestRunRequest, TestRunResult } from '../api/client.js';
+import type { NodeTraceView, TestRunRequest, TestRunResult } from '../api/client.js';
 import { isObject } from '../model.js';
 
 interface TracedRequest {
@@ -21,10 +21,11 @@ export function contractFromRun(
   result: TestRunResult,
 ): Record<string, unknown> {
   const interactions = result.trace
-    .filter((t) => t.request !== undefined && t.response !== undefined)
+    .filter((t) => t.request !== undefined && responseOf(t) !== undefined)
     .map((t) => {
       const req = (isObject(t.request) ? t.request : {}) as TracedRequest;
-      const res = (isObject(t.response) ? t.response : {}) as {
+      const response = responseOf(t);
+      const res = (isObject(response) ? response : {}) as {
         status?: number;
         headers?: Record<string, string>;
         body?: unknown;
@@ -70,4 +71,9 @@ export function contractFromRun(
     interactions,
     expect,
   };
+}
+
+/** An http node's result is the partner's response (`{ status, headers, body }`). */
+export function responseOf(trace: NodeTraceView): unknown {
+  return trace.response ?? (trace.type === 'http' ? trace.output : undefined);
 }

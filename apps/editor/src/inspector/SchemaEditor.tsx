@@ -86,7 +86,13 @@ export function SchemaEditor({
   const setRows = (next: Row[]): void => onChange(fromRows(obj, next));
 
   return (
-    <div className="schema-editor" data-pointer={pointer}>
+    <div
+      className="schema-editor"
+      data-pointer={pointer}
+      role="group"
+      aria-labelledby={`${fieldId(pointer)}-label`}
+      tabIndex={-1}
+    >
       <div className="segmented" role="tablist" aria-label="Schema editor mode">
         <button
           type="button"
@@ -122,7 +128,6 @@ export function SchemaEditor({
       )}
       {effective === 'ref' && (
         <select
-          id={fieldId(pointer)}
           className="input"
           aria-label="Named schema"
           value={isRef ? ((value as JsonObject).$ref as string) : ''}
@@ -230,7 +235,6 @@ export function SchemaEditor({
                 <button
                   type="button"
                   className="btn btn-small"
-                  id={fieldId(pointer)}
                   onClick={() =>
                     setRows([
                       ...rows,

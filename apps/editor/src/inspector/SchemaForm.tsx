@@ -300,7 +300,7 @@ export function PropertyField({
     }
     case 'jsonschema':
       return (
-        <FieldShell {...shell}>
+        <FieldShell {...shell} group>
           <SchemaEditor
             pointer={pointer}
             value={value}

@@ -14,6 +14,8 @@ export interface FieldShellProps {
   extra?: ReactNode;
   children: ReactNode;
   inline?: boolean;
+  /** The field is a group of controls (a schema editor): its label names the group. */
+  group?: boolean;
 }
 
 export function FieldShell({
@@ -26,20 +28,32 @@ export function FieldShell({
   extra,
   children,
   inline,
+  group,
 }: FieldShellProps) {
   const issues = useIssuesAt(pointer);
   const id = fieldId(pointer);
   const invalid = !!localError || issues.length > 0;
   return (
     <div className={`field${invalid ? ' field-invalid' : ''}${inline ? ' field-inline' : ''}`}>
-      <label className="field-label" htmlFor={id}>
-        {label}
-        {required && (
-          <span className="required" aria-label="required">
-            *
-          </span>
-        )}
-      </label>
+      {group ? (
+        <span className="field-label" id={`${id}-label`}>
+          {label}
+          {required && (
+            <span className="required" aria-label="required">
+              *
+            </span>
+          )}
+        </span>
+      ) : (
+        <label className="field-label" htmlFor={id}>
+          {label}
+          {required && (
+            <span className="required" aria-label="required">
+              *
+            </span>
+          )}
+        </label>
+      )}
       {children}
       {localError && (
         <p className="error-text" role="alert">
@@ -51,9 +65,9 @@ export function FieldShell({
           {issue.message}
         </p>
       ))}
-      {extra}
       {description && <p className="help">{description}</p>}
       {example && <p className="help help-example">e.g. {example}</p>}
+      {extra}
     </div>
   );
 }

@@ -143,12 +143,10 @@ const KNOWN_VARIABLES = [
 ];
 export function variablesOf(schema: Schema): string[] {
   const description = typeof schema.description === 'string' ? schema.description : '';
-  const named = [...description.matchAll(/`([A-Za-z]+)`/g)].map((m) => m[1] as string);
-  const found = KNOWN_VARIABLES.filter((v) => named.includes(v));
-  if (found.length > 0) return found;
-  return description.includes('{ input, items, config, steps, meta }')
-    ? ['input', 'items', 'config', 'steps', 'meta']
-    : [];
+  const quoted = [...description.matchAll(/`([^`]+)`/g)].flatMap(
+    (m) => (m[1] ?? '').match(/[A-Za-z_]+/g) ?? [],
+  );
+  return KNOWN_VARIABLES.filter((v) => quoted.includes(v));
 }
 
 export function titleOf(name: string, schema: Schema): string {

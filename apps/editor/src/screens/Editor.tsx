@@ -156,6 +156,7 @@ function Workspace({ draft }: { draft: Draft }) {
   const [dock, setDock] = useState<Dock>('problems');
   const [dockOpen, setDockOpen] = useState(true);
   const [focusPointer, setFocusPointer] = useState<string>();
+  const [reveal, setReveal] = useState<{ id: string }>();
   const rf = useReactFlow();
 
   // Drafts are saved as you go, so a reload or a crash loses nothing.
@@ -224,6 +225,7 @@ function Workspace({ draft }: { draft: Draft }) {
           setFlowRef(target.flow);
           setPanel({ kind: 'flow' });
           setSelectedNodeId(target.nodeId);
+          setReveal({ id: target.nodeId });
           break;
         case 'operation':
           setFlowRef(target.flow);
@@ -469,6 +471,7 @@ function Workspace({ draft }: { draft: Draft }) {
                 selectedNodeId={selectedNodeId}
                 onEdit={edit}
                 onSelectNode={setSelectedNodeId}
+                reveal={reveal}
               />
             )}
           </div>

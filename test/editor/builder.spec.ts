@@ -1,0 +1,218 @@
+// The editor end to end, as an IT admin and then a tenant use it: build a connector on the canvas,
+// fix what the editor flags, test it, publish it, enable it, send it an event and watch the run.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { api, makeTenant } from '../support/api.js';
+import type { Call } from '../support/api.js';
+import { startFakePartner } from '../support/fake-partner.js';
+import type { FakePartner } from '../support/fake-partner.js';
+import { eventually, startRuntime } from '../support/runtime.js';
+import type { RuntimeProcess } from '../support/runtime.js';
+import { connect, dropNode, launch, openEditor, signIn, signOut } from './browser.js';
+import type { EditorPage } from './browser.js';
+
+let runtime: RuntimeProcess;
+let partner: FakePartner;
+let browser: Browser;
+let call: Call;
+let editor: EditorPage;
+
+beforeAll(async () => {
+  partner = await startFakePartner();
+  runtime = await startRuntime();
+  call = api(runtime);
+  browser = await launch();
+  editor = await openEditor(browser, runtime.url);
+}, 90_000);
+
+// A failing step leaves a picture of the screen it failed on.
+beforeEach(() =>
+  onTestFailed(({ task }) =>
+    editor?.snap(`failure-${task.name.slice(0, 24).replace(/\W+/g, '-')}`),
+  ),
+);
+
+afterAll(async () => {
+  await editor?.close();
+  await browser?.close();
+  await runtime?.stop();
+  await partner?.close();
+});
+
+describe('building, testing and publishing a connector in the editor', () => {
+  it('builds a three-node connector by drag and connect, then fixes what the editor flags', async () => {
+    const { page } = editor;
+    await editor.snap('01-sign-in');
+    await signIn(page, runtime.adminKey);
+    await page.getByRole('link', { name: 'Builder' }).click();
+    await page.getByRole('button', { name: /New connector/ }).click();
+    await page.locator('.react-flow__pane').waitFor();
+
+    // Identity and the partner's base URL, in the General section.
+    await page.getByRole('button', { name: 'General' }).click();
+    await page.getByLabel(/^Connector id/).fill('e2e-notes');
+    await page.getByLabel(/^Name/).fill('E2E Notes');
+    await page.getByLabel(/^Base URL/).fill(partner.url);
+    await page.getByRole('button', { name: /^createRecord/ }).click();
+
+    await dropNode(page, 'transform', 120, 90);
+    await dropNode(page, 'http', 350, 200);
+    await dropNode(page, 'output', 580, 90);
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(3);
+    await connect(page, 'transform', 'http');
+    await connect(page, 'http', 'output');
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(2);
+    await editor.snap('02-three-nodes');
+  });
+
+  it('flags an invalid JSONata expression, jumps to it from the problems panel and clears it once fixed', async () => {
+    const { page } = editor;
+    await page.locator('.react-flow__node[data-id="transform"]').click();
+    const expression = page.locator('.inspector').getByLabel(/^Expression/);
+    await expression.fill('{ "text": input.text ');
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent())
+      .toMatch(/does not compile/);
+    await expect.poll(() => page.locator('.validity').textContent()).toBe('1 problem');
+    // The node on the canvas shows it too.
+    await expect
+      .poll(() => page.locator('.react-flow__node[data-id="transform"] .pb-node-issues').count())
+      .toBe(1);
+    await editor.snap('03-validation-error');
+
+    await page.locator('.react-flow__pane').click({ position: { x: 40, y: 300 } });
+    await page.locator('.problem').first().click();
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-pointer')))
+      .toBe('/actions/createRecord/flow/nodes/0/expression');
+    await page.keyboard.press('End');
+    await page.keyboard.type('}');
+    await expect.poll(() => page.locator('.validity').textContent()).toBe('Valid');
+    expect(
+      await page.locator('.react-flow__node[data-id="transform"] .pb-node-issues').count(),
+    ).toBe(0);
+
+    await page.getByRole('button', { name: 'Fit View' }).click();
+    await page.locator('.react-flow__node[data-id="http"]').click();
+    await page
+      .locator('.inspector')
+      .getByLabel(/^Method/)
+      .selectOption('POST');
+    await page.locator('.inspector').getByLabel(/^Path/).fill('/notes');
+    await page
+      .locator('.inspector')
+      .getByLabel(/^Body/, { exact: false })
+      .first()
+      .fill('steps.transform');
+    await page.locator('.react-flow__node[data-id="output"]').click();
+    await page
+      .locator('.inspector')
+      .getByLabel(/^Value/)
+      .fill('{ "id": steps.http.body.echo.text }');
+
+    // The action's input schema, in the field table.
+    await page.locator('.react-flow__pane').click({ position: { x: 40, y: 300 } });
+    const input = page.locator('.schema-editor[data-pointer="/actions/createRecord/input"]');
+    await input.getByRole('button', { name: '+ Add field' }).click();
+    await input.getByLabel('Field 1 name').fill('text');
+    await input.getByLabel('Field text required').check();
+    await expect.poll(() => page.locator('.validity').textContent()).toBe('Valid');
+    await editor.snap('04-fixed');
+  });
+
+  it('runs a test on sample input and shows each node`s output', async () => {
+    const { page } = editor;
+    await page.getByRole('tab', { name: 'Test' }).click();
+    await page.locator('[data-pointer="#test/input"]').fill('{ "text": "hello" }');
+    await page.getByRole('button', { name: 'Run createRecord' }).click();
+    await page.locator('.run-head .status-badge').waitFor();
+    expect(await page.locator('.run-head .status-badge').textContent()).toBe('succeeded');
+    expect(await page.locator('.trace-row td:first-child').allTextContents()).toEqual([
+      '▸ transform',
+      '▸ http',
+      '▸ output',
+    ]);
+    await page.getByRole('button', { name: '▸ http' }).click();
+    const detail = page.locator('.trace-detail');
+    await expect.poll(() => detail.textContent()).toContain('/notes');
+    expect(await page.locator('.test-result > .field .json-view').textContent()).toContain(
+      '"id": "hello"',
+    );
+    expect(partner.requests.map((r) => [r.method, r.path, r.body])).toContainEqual([
+      'POST',
+      '/notes',
+      { text: 'hello' },
+    ]);
+    await page.getByLabel('Contract case name').fill('creates a note');
+    await page.getByRole('button', { name: 'Save as contract case' }).click();
+    await expect.poll(() => page.getByText('1 saved').count()).toBe(1);
+    await editor.snap('05-test-run');
+  });
+
+  it('publishes through the gate and shows its answer', async () => {
+    const { page } = editor;
+    await page.getByRole('tab', { name: 'Publish' }).click();
+    await page.getByText(/first version of e2e-notes/).waitFor();
+    await page.getByRole('button', { name: 'Publish e2e-notes@1.0.0' }).click();
+    await page.locator('.gate').waitFor();
+    expect(await page.locator('.gate strong').textContent()).toBe('Published e2e-notes@1.0.0');
+    expect(await page.locator('.gate').textContent()).toContain('contract creates a note');
+    await editor.snap('06-published');
+    const res = await call('get', '/v1/connectors/e2e-notes').expect(200);
+    expect(res.body.latestVersion).toBe('1.0.0');
+  });
+
+  it('enables the connector as a tenant, takes an event through the API and shows the run', async () => {
+    const { page } = editor;
+    const tenant = await call('post', '/v1/tenants').send({ name: 'acme-corp' }).expect(201);
+    const key = await call('post', '/v1/api-keys')
+      .send({
+        tenantId: tenant.body.id,
+        name: 'it',
+        scopes: [
+          'catalog:read',
+          'installations:read',
+          'installations:write',
+          'events:write',
+          'runs:read',
+          'runs:replay',
+        ],
+      })
+      .expect(201);
+    await signOut(page);
+    await signIn(page, key.body.key as string);
+    expect(await page.getByRole('link', { name: 'Builder' }).count()).toBe(0);
+    await page.getByRole('link', { name: /E2E Notes/ }).click();
+    await page.getByText('Create a record').waitFor();
+    await editor.snap('07-connector-page');
+    await page.getByRole('link', { name: 'Enable' }).click();
+    await page.getByRole('button', { name: 'Enable connector' }).click();
+    await page.getByRole('heading', { name: 'Recent runs' }).waitFor();
+    const installationId = decodeURIComponent(new URL(page.url()).hash.split('/')[2] ?? '');
+    expect(installationId).not.toBe('');
+
+    const sent = await call(
+      'post',
+      `/v1/installations/${installationId}/events`,
+      key.body.key as string,
+    )
+      .send({ action: 'createRecord', data: { text: 'from an event' } })
+      .expect(202);
+    expect(sent.body.events[0].status).toBe('accepted');
+    await eventually(async () =>
+      partner.requests.some((r) => (r.body as { text?: string })?.text === 'from an event')
+        ? true
+        : undefined,
+    );
+    const row = page.locator('table.runs tbody tr', { hasText: 'createRecord' });
+    await row.first().waitFor({ timeout: 15_000 });
+    await expect
+      .poll(() => row.first().locator('.status-badge').textContent(), { timeout: 15_000 })
+      .toBe('succeeded');
+    await expect
+      .poll(() => page.locator('.metric', { hasText: 'Success rate' }).locator('dd').textContent())
+      .toBe('100%');
+    await editor.snap('08-installation');
+    expect(editor.errors).toEqual([]);
+  });
+});
