@@ -1,7 +1,7 @@
-import { cpSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { editConnector, makePackage, tempDir } from '../testing/fixtures.js';
+import { addScriptNode, editConnector, makePackage, tempDir } from '../testing/fixtures.js';
 import { diff, formatDiff } from './diff.js';
 
 describe('diff', () => {
@@ -24,9 +24,9 @@ describe('diff', () => {
       d.actions.getItem.input.required.push('workspace');
     });
 
-  it('calls a required input property without a default breaking and a minor bump insufficient', () => {
+  it('calls a required input property without a default breaking and a minor bump insufficient', async () => {
     addRequiredInput('0.2.0');
-    const result = diff({ previous, next });
+    const result = await diff({ previous, next });
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     expect(result.report).toMatchObject({ requiredBump: 'major', sufficient: false });
     const breaking = result.report.changes.filter((c) => c.class === 'breaking');
@@ -41,30 +41,49 @@ describe('diff', () => {
     expect(lines.at(-1)).toMatch(/^✗ /);
   });
 
-  it('accepts the same change with a major bump', () => {
+  it('accepts the same change with a major bump', async () => {
     addRequiredInput('1.0.0');
-    const result = diff({ previous, next: join(next, 'connector.json') });
+    const result = await diff({ previous, next: join(next, 'connector.json') });
     expect(result).toMatchObject({ ok: true, report: { requiredBump: 'major', sufficient: true } });
     expect(formatDiff(result).at(-1)).toMatch(/^✓ /);
   });
 
-  it('calls an added optional input property compatible', () => {
+  it('calls an added optional input property compatible', async () => {
     editConnector(next, (d) => {
       d.version = '0.1.1';
       d.actions.getItem.input.properties.verbose = { type: 'boolean' };
     });
-    const result = diff({ previous, next });
+    const result = await diff({ previous, next });
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     expect(result.report.changes).toEqual([expect.objectContaining({ class: 'compatible' })]);
     expect(result.report.requiredBump).toBe('minor');
     expect(result.report.sufficient).toBe(false);
   });
 
-  it('refuses an invalid side with located errors', () => {
+  it('compares packages with their scripts inlined, as the publish gate does', async () => {
+    for (const [dir, body] of [
+      [previous, 'return ctx.steps.fetch.body;'],
+      [next, 'return { ...ctx.steps.fetch.body, name: ctx.steps.fetch.body.name.trim() };'],
+    ] as const) {
+      mkdirSync(join(dir, 'scripts'), { recursive: true });
+      writeFileSync(join(dir, 'scripts', 'shape.js'), body);
+      addScriptNode(dir);
+    }
+    editConnector(next, (d) => {
+      d.version = '0.1.1';
+    });
+    const result = await diff({ previous, next });
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.report.changes).toEqual([
+      expect.objectContaining({ pointer: '/actions/getItem/flow', change: 'flow-changed' }),
+    ]);
+  });
+
+  it('refuses an invalid side with located errors', async () => {
     editConnector(next, (d) => {
       d.version = 'two';
     });
-    const result = diff({ previous, next });
+    const result = await diff({ previous, next });
     expect(result).toMatchObject({
       ok: false,
       errors: [{ pointer: '/version', line: expect.any(Number) }],

@@ -7,7 +7,7 @@ import {
 } from '@plugboard/definition';
 import { failure, type CliIssue, type CommandResult } from '../errors.js';
 import { formatChanges, formatIssue, plural } from '../format.js';
-import { loadValidDefinition } from '../load-definition.js';
+import { validate } from './validate.js';
 import { addJsonOption, printErrors, printJson, setExit, type OutputOptions } from '../output.js';
 
 export interface DiffOptions {
@@ -33,16 +33,19 @@ export interface DiffSummary {
 export type DiffResult = CommandResult<{ report: DiffSummary }>;
 
 /** The compatibility report between two versions of a connector, and whether the bump suffices. */
-export function diff(options: DiffOptions): DiffResult {
+export async function diff(options: DiffOptions): Promise<DiffResult> {
   const errors: CliIssue[] = [];
-  const previous = loadValidDefinition(options.previous);
-  const next = loadValidDefinition(options.next);
+  const [previous, next] = await Promise.all([
+    validate({ target: options.previous }),
+    validate({ target: options.next }),
+  ]);
   if (!previous.ok) errors.push(...previous.errors);
   if (!next.ok) errors.push(...next.errors);
   if (!previous.ok || !next.ok) return failure(...errors);
 
-  const prev = previous.loaded.definition;
-  const nextDefinition = next.loaded.definition;
+  // Package definitions come with their scripts inlined, as the publish gate compares them.
+  const prev = previous.definition;
+  const nextDefinition = next.definition;
   const report = diffDefinitions(prev, nextDefinition);
   const bump = checkVersionBump(prev, nextDefinition);
   return {
@@ -96,8 +99,8 @@ Examples:
   $ plugboard diff ../slack-1.0.0 connectors/slack
   $ plugboard diff old/connector.json new/connector.json --json`,
     );
-  addJsonOption(command).action((previous: string, next: string, options: OutputOptions) => {
-    const result = diff({ previous, next });
+  addJsonOption(command).action(async (previous: string, next: string, options: OutputOptions) => {
+    const result = await diff({ previous, next });
     if (options.json) printJson(result);
     else if (!result.ok) printErrors(result.errors);
     else for (const line of formatDiff(result)) console.log(line);

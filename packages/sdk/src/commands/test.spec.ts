@@ -63,6 +63,12 @@ describe('test', () => {
       failed: 0,
       results: [{ name: 'second case' }],
     });
+    const none = await test({ dir, filter: 'third' });
+    if (!none.ok) throw new Error(JSON.stringify(none.errors));
+    expect(formatTest(none)).toEqual([
+      'no contract case name contains "third"',
+      '0 passed, 0 failed',
+    ]);
   });
 
   it('refuses an invalid package before running anything', async () => {

@@ -21,6 +21,8 @@ export interface TestOptions {
 export type CaseResult = CaseOutcome;
 
 export type TestResult = CommandResult<{
+  /** The --filter text, when one was given. */
+  filter?: string;
   package: string;
   results: CaseResult[];
   passed: number;
@@ -52,7 +54,15 @@ export async function test(options: TestOptions): Promise<TestResult> {
       contracts,
     });
     const passed = results.filter((r) => r.passed).length;
-    return { ok: true, package: where, results, passed, failed: results.length - passed };
+    const filter = options.filter === undefined ? {} : { filter: options.filter };
+    return {
+      ok: true,
+      package: where,
+      ...filter,
+      results,
+      passed,
+      failed: results.length - passed,
+    };
   } catch (error) {
     return failure(codedError(error, 'TEST_FAILED', `cannot run the contracts of ${where}`));
   }
@@ -60,7 +70,13 @@ export async function test(options: TestOptions): Promise<TestResult> {
 
 export function formatTest(result: Extract<TestResult, { ok: true }>): string[] {
   const lines = result.results.flatMap((r) => formatCase(r));
-  if (result.results.length === 0) lines.push(`no contract cases in ${result.package}`);
+  if (result.results.length === 0) {
+    lines.push(
+      result.filter === undefined
+        ? `no contract cases in ${result.package}: add some under its contracts folder`
+        : `no contract case name contains "${result.filter}"`,
+    );
+  }
   lines.push(`${result.passed} passed, ${result.failed} failed`);
   return lines;
 }
@@ -77,7 +93,8 @@ export function configureTestCommand(program: Command): Command {
       'after',
       `
 Prints one line per case (✓ or ✗ and its name), what differed for each failure, and a summary
-"N passed, N failed". Exits 1 when any case fails or the package does not validate.
+"N passed, N failed". Exits 1 when any case fails, the package does not validate, or --filter
+selects no case.
 
 Examples:
   $ plugboard test connectors/slack
@@ -92,7 +109,10 @@ Examples:
       if (options.json) printJson(result);
       else if (!result.ok) printErrors(result.errors);
       else for (const line of formatTest(result)) console.log(line);
-      setExit(result.ok && result.failed === 0);
+      // A filter that selects nothing is a typo, not a pass.
+      const selectedNothing =
+        result.ok && result.filter !== undefined && result.results.length === 0;
+      setExit(result.ok && result.failed === 0 && !selectedNothing);
     },
   );
   return command;

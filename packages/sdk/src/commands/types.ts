@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { failure, issue, type CommandResult } from '../errors.js';
 import { describeFsError } from '../json-file.js';
-import { loadValidDefinition } from '../load-definition.js';
+import { validate } from './validate.js';
 import { printErrors, setExit } from '../output.js';
 import { displayPath } from '../paths.js';
 import { generateTypes } from '../schema-types.js';
@@ -20,14 +20,16 @@ export type TypesResult = CommandResult<{ code: string; names: string[]; out?: s
 
 /** TypeScript declarations for the package's named schemas, config, action inputs and outputs, trigger events. */
 export async function types(options: TypesOptions): Promise<TypesResult> {
-  const loaded = loadValidDefinition(options.target);
-  if (!loaded.ok) return loaded;
-  const { definition, file } = loaded.loaded;
+  const checked = await validate({ target: options.target });
+  if (!checked.ok) return checked;
+  const { definition, definitionFile } = checked;
   let generated: { code: string; names: string[] };
   try {
-    generated = await generateTypes(definition, file.display);
+    generated = await generateTypes(definition, definitionFile);
   } catch (error) {
-    return failure(codedError(error, 'TYPES_FAILED', `cannot generate types for ${file.display}`));
+    return failure(
+      codedError(error, 'TYPES_FAILED', `cannot generate types for ${definitionFile}`),
+    );
   }
   if (options.out === undefined) return { ok: true, ...generated };
   const out = resolve(options.out);

@@ -75,7 +75,7 @@ describe('validate', () => {
     });
   });
 
-  it('refuses a missing path, a folder without connector.json and a broken package.json with codes', async () => {
+  it('refuses a missing path, a folder without connector.json, an unreadable one and a broken package.json with codes', async () => {
     expect(await validate({ target: join(root, 'missing') })).toMatchObject({
       ok: false,
       errors: [{ code: 'PATH_NOT_FOUND' }],
@@ -84,6 +84,11 @@ describe('validate', () => {
     expect(await validate({ target: join(root, 'empty') })).toMatchObject({
       ok: false,
       errors: [{ code: 'DEFINITION_NOT_FOUND' }],
+    });
+    mkdirSync(join(root, 'odd', 'connector.json'), { recursive: true });
+    expect(await validate({ target: join(root, 'odd') })).toMatchObject({
+      ok: false,
+      errors: [{ code: 'FILE_UNREADABLE', message: expect.stringContaining('is a directory') }],
     });
     const dir = makePackage(root, 'broken');
     writeFileSync(join(dir, 'package.json'), '{ "plugboard": ');

@@ -1,11 +1,17 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { packBundle, PackageError, type Bundle, type PackageIssue } from '@plugboard/definition';
+import {
+  packBundle,
+  PackageError,
+  validate as validateDefinition,
+  type Bundle,
+  type ConnectorDefinition,
+  type PackageIssue,
+} from '@plugboard/definition';
 import { codedError, failure, issue, type CliIssue, type CommandResult } from '../errors.js';
 import { formatIssue, plural } from '../format.js';
 import { readJsonFile, type JsonFile } from '../json-file.js';
-import { definitionIssues } from '../load-definition.js';
-import { isRecord, resolveTarget, type PackageTarget } from '../package-files.js';
+import { resolveTarget, type PackageTarget } from '../package-files.js';
 import { displayPath } from '../paths.js';
 import { addJsonOption, printJson, setExit, type OutputOptions } from '../output.js';
 
@@ -25,7 +31,15 @@ export interface ValidateSummary {
   contracts: number;
 }
 
-export type ValidateResult = CommandResult<{ summary: ValidateSummary; bundle?: Bundle }>;
+export type ValidateResult = CommandResult<{
+  summary: ValidateSummary;
+  /** The definition as it will be published: for a package, with its scripts inlined. */
+  definition: ConnectorDefinition;
+  /** The definition file, as printed. */
+  definitionFile: string;
+  /** For a package, its bundle. */
+  bundle?: Bundle;
+}>;
 
 /**
  * Checks a package the way the publish gate will: the definition against the schema and the
@@ -68,19 +82,32 @@ export async function validate(options: ValidateOptions): Promise<ValidateResult
   }
   if (errors.length > 0) return failure(...sortByPosition(errors));
 
-  const definition = isRecord(file.value) ? file.value : {};
+  const definition = bundle?.definition ?? (file.value as ConnectorDefinition);
   return {
     ok: true,
+    definition,
+    definitionFile: file.display,
     summary: {
       target: displayPath(target.isPackage ? target.dir : target.definitionPath),
-      id: String(definition.id),
-      version: String(definition.version),
-      actions: Object.keys(asRecord(definition.actions)).length,
-      triggers: Object.keys(asRecord(definition.triggers)).length,
+      id: definition.id,
+      version: definition.version,
+      actions: Object.keys(definition.actions).length,
+      triggers: Object.keys(definition.triggers ?? {}).length,
       contracts: bundle?.contracts.length ?? 0,
     },
     ...(bundle ? { bundle } : {}),
   };
+}
+
+/** The validator's problems with the definition in `file`, each placed at its line and column. */
+function definitionIssues(file: JsonFile): CliIssue[] {
+  return validateDefinition(file.value).errors.map((problem) => ({
+    code: problem.code,
+    message: problem.message,
+    file: file.display,
+    pointer: problem.pointer,
+    ...file.locate(problem.pointer),
+  }));
 }
 
 /** The issues of a package read, with display paths and, where the file allows, line and column. */
@@ -119,10 +146,6 @@ function sortByPosition(errors: CliIssue[]): CliIssue[] {
     .map(({ error }) => error);
 }
 
-function asRecord(value: unknown): Record<string, unknown> {
-  return isRecord(value) ? value : {};
-}
-
 export function formatValidate(result: ValidateResult): string[] {
   if (!result.ok) {
     return [...result.errors.map(formatIssue), `✗ ${plural(result.errors.length, 'error')}`];
@@ -154,8 +177,9 @@ Examples:
   addJsonOption(command).action(async (targetArg: string, options: OutputOptions) => {
     const result = await validate({ target: targetArg });
     // The bundle is `pack`'s output; here it would only bury the summary.
-    if (options.json) printJson(result.ok ? { ...result, bundle: undefined } : result);
-    else for (const line of formatValidate(result)) console.log(line);
+    if (options.json) {
+      printJson(result.ok ? { ...result, bundle: undefined, definition: undefined } : result);
+    } else for (const line of formatValidate(result)) console.log(line);
     setExit(result.ok);
   });
   return command;
