@@ -73,9 +73,12 @@ describe('templates', () => {
     ]);
     expect(findTemplates('plain')).toEqual([]);
   });
-  it('does not end an expression at braces inside a string, and reports an unclosed part', () => {
+  it('ends an expression at the first }}, as the engine does, and reports an unclosed part', () => {
     expect(findTemplates("{{ input.a & '}}' }}")).toEqual([
-      { expression: "input.a & '}}'", start: 0, end: 20 },
+      { expression: "input.a & '", start: 0, end: 16 },
+    ]);
+    expect(findTemplates("{{ {'a': {'b': 1} } }}")).toEqual([
+      { expression: "{'a': {'b': 1} }", start: 0, end: 22 },
     ]);
     expect(scanTemplates('a {{ input.b')).toEqual({ parts: [], unclosedAt: 2 });
   });

@@ -15,9 +15,9 @@ export interface TemplateScan {
 }
 
 /**
- * Finds the `{{ expr }}` parts of a template string. An expression ends at the first `}}`
- * outside a quoted string, so `{{ {'a': 1}.a }}` needs a space (`{ 'a': 1 } .a`) only when an
- * object literal closes right before the template does.
+ * Finds the `{{ expr }}` parts of a template string. An expression ends at the first `}}`, as the
+ * engine reads it (so an object literal closing right before the template does needs a space:
+ * `{{ {'a': {'b': 1} } }}`).
  */
 export function scanTemplates(template: string): TemplateScan {
   const parts: TemplatePart[] = [];
@@ -25,22 +25,8 @@ export function scanTemplates(template: string): TemplateScan {
   while (index < template.length) {
     const start = template.indexOf('{{', index);
     if (start < 0) break;
-    let i = start + 2;
-    let quote: string | null = null;
-    let closedAt = -1;
-    while (i < template.length) {
-      const ch = template[i];
-      if (quote) {
-        if (ch === '\\') i += 1;
-        else if (ch === quote) quote = null;
-      } else if (ch === '"' || ch === "'" || ch === '`') {
-        quote = ch;
-      } else if (ch === '}' && template[i + 1] === '}') {
-        closedAt = i;
-        break;
-      }
-      i += 1;
-    }
+    // At least one character of expression, like the engine's /\{\{([\s\S]+?)\}\}/.
+    const closedAt = template.indexOf('}}', start + 3);
     if (closedAt < 0) return { parts, unclosedAt: start };
     parts.push({
       expression: template.slice(start + 2, closedAt).trim(),
