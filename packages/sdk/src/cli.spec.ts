@@ -6,7 +6,8 @@ import { fakeRuntime, report, type FakeAnswer } from './testing/fake-runtime.js'
 import { editConnector, makePackage, positionOf, readJson, tempDir } from './testing/fixtures.js';
 import { runBin, runCli } from './testing/run-cli.js';
 
-describe('plugboard CLI (child process)', () => {
+// Each case starts node and compiles the sources with tsx: seconds apiece on a busy CI machine.
+describe('plugboard CLI (child process)', { timeout: 120_000 }, () => {
   let root: string;
   let cleanup: () => void;
   beforeAll(() => ({ dir: root, cleanup } = tempDir('plugboard-cli-')));

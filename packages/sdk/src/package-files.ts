@@ -1,15 +1,12 @@
 import { statSync, type Stats } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import type { PlugboardField } from '@plugboard/definition';
+import { dirname, join, resolve } from 'node:path';
 import { describeFsError, readJsonFile, type JsonFile } from './json-file.js';
 import { failure, issue, type CliIssue } from './errors.js';
 import { displayPath } from './paths.js';
 
 /** The `plugboard` field of a connector package's package.json, with its defaults. */
-export interface PackageLayout {
-  definition: string;
-  contracts: string;
-  scripts: string;
-}
+export type PackageLayout = Required<PlugboardField>;
 
 export const DEFAULT_LAYOUT: PackageLayout = {
   definition: 'connector.json',
@@ -23,8 +20,9 @@ export interface PackageTarget {
   dir: string;
   /** Whether the user named a directory (contracts and package.json are then part of it). */
   isPackage: boolean;
-  layout: PackageLayout;
+  /** The definition file: the one named, or the package's (`plugboard.definition`). */
   definitionPath: string;
+  /** The package's package.json, when it has one. */
   packageJson?: JsonFile;
 }
 
@@ -65,7 +63,6 @@ export function resolveTarget(
       target: {
         dir: dirname(path),
         isPackage: false,
-        layout: { ...DEFAULT_LAYOUT, definition: basename(path) },
         definitionPath: path,
       },
     };
@@ -106,7 +103,6 @@ export function resolveTarget(
     target: {
       dir: path,
       isPackage: true,
-      layout,
       definitionPath,
       ...(packageJson ? { packageJson } : {}),
     },

@@ -23,9 +23,13 @@ export interface ValidateOptions {
 export interface ValidateSummary {
   /** The target as printed. */
   target: string;
+  /** The connector id. */
   id: string;
+  /** The definition's version. */
   version: string;
+  /** How many actions it defines. */
   actions: number;
+  /** How many triggers it defines. */
   triggers: number;
   /** Contract cases found under the package's contracts folder (0 for a lone file). */
   contracts: number;
