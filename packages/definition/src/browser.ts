@@ -32,12 +32,8 @@ export {
 export { checkExpression, checkTemplate, rootNames } from './expressions.js';
 export { validate } from './validate.js';
 export { checkContractSchema } from './schema-check.js';
-export {
-  FLOW_VARIABLES,
-  RESPONSE_VARIABLES,
-  RESERVED_CREDENTIAL_NAMES,
-  hostOf,
-} from './semantic.js';
+export { FLOW_VARIABLES, RESPONSE_VARIABLES, RESERVED_CREDENTIAL_NAMES } from './semantic.js';
+export { hostOf } from './hosts.js';
 export {
   changelog,
   checkVersionBump,

@@ -9,10 +9,11 @@ import type {
   HttpNode,
   Trigger,
 } from './generated/connector.generated.js';
-import { decodeToken, pointerOf, type DefinitionErrorCode, type Issue } from './issues.js';
+import { pointerOf, type DefinitionErrorCode, type Issue } from './issues.js';
 import { isPatternSafe } from './regex-safety.js';
-import { embeddedSchemas, isSchemaObject, walkSchema, type SchemaObject } from './schema-walk.js';
-import { scanTemplates } from './templates.js';
+import { embeddedSchemas, isSchemaObject, walkSchema } from './schema-walk.js';
+import { hostOf, hostRules, type HostRules } from './hosts.js';
+import { refLoops, resolveRef } from './schema-refs.js';
 
 /** Variables a flow's expressions and templates read (inside a forEach also `item`, `index`). */
 export const FLOW_VARIABLES = ['input', 'items', 'config', 'steps', 'meta'] as const;
@@ -792,136 +793,6 @@ class Checker {
 
 function escapeToken(token: string): string {
   return token.replaceAll('~', '~0').replaceAll('/', '~1');
-}
-
-/** The host (with port) of an absolute http(s) URL or URL template, or null. */
-export function hostOf(url: string): string | null {
-  const match = /^https?:\/\/([^/?#]*)/i.exec(url);
-  if (!match || match[1] === undefined) return null;
-  const authority = match[1].replace(/^[^@]*@/, '');
-  return authority.toLowerCase();
-}
-
-interface HostRules {
-  allows(host: string): boolean;
-  coversTemplated(host: string): boolean;
-}
-
-function hostRules(definition: ConnectorDefinition): HostRules {
-  const base = hostOf(definition.base?.url ?? '');
-  const listed = definition.base?.allowedHosts;
-  const patterns = (listed ?? (base && !base.includes('{{') ? [base] : [])).map((h) =>
-    h.toLowerCase(),
-  );
-  const matches = (pattern: string, host: string): boolean => {
-    if (pattern.includes('{{')) return false;
-    if (pattern.startsWith('*.'))
-      return host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1;
-    return pattern === host || pattern === host.replace(/:\d+$/, '');
-  };
-  const normalise = (template: string): string =>
-    scanTemplates(template).parts.reduceRight(
-      (text, part) => `${text.slice(0, part.start)}{{${part.expression}}}${text.slice(part.end)}`,
-      template,
-    );
-  return {
-    allows: (host) =>
-      patterns.some((pattern) => matches(pattern, host)) ||
-      // base.url's own literal host is always reachable when no allowedHosts narrows it.
-      (listed === undefined && host === base),
-    coversTemplated: (host) => {
-      const template = normalise(host);
-      if (patterns.some((pattern) => pattern.includes('{{') && normalise(pattern) === template))
-        return true;
-      // `{{ config.sub }}.example.com` is covered by `*.example.com`: the templated labels stand
-      // for one or more labels of the wildcard's suffix.
-      const literalSuffix = /^(?:\{\{[^}]*\}\})+(\.[a-z0-9.-]+(?::\d+)?)$/.exec(template)?.[1];
-      return (
-        literalSuffix !== undefined && patterns.some((pattern) => pattern === `*${literalSuffix}`)
-      );
-    },
-  };
-}
-
-function resolveRef(
-  ref: string,
-  schemas: Record<string, unknown>,
-): { code: DefinitionErrorCode; message: string } | null {
-  if (!ref.startsWith('#/schemas/')) {
-    return {
-      code: 'REF_UNSUPPORTED',
-      message: `$ref "${ref}" is not supported: refer to a named schema as "#/schemas/Name"`,
-    };
-  }
-  const tokens = ref
-    .slice('#/schemas/'.length)
-    .split('/')
-    .map((token) => decodeToken(token));
-  let current: unknown = schemas;
-  for (const token of tokens) {
-    if (!isSchemaObject(current) && !Array.isArray(current)) current = undefined;
-    current = current === undefined ? undefined : (current as Record<string, unknown>)[token];
-    if (current === undefined) {
-      const known = Object.keys(schemas);
-      return {
-        code: 'REF_UNRESOLVED',
-        message: `$ref "${ref}" does not resolve: ${known.length > 0 ? `known schemas are ${known.join(', ')}` : 'the definition has no schemas'}`,
-      };
-    }
-  }
-  return null;
-}
-
-/** Refs a schema makes without consuming any part of the instance (so they can loop forever). */
-function directRefs(schema: unknown, at: string): Array<{ name: string; pointer: string }> {
-  const refs: Array<{ name: string; pointer: string }> = [];
-  const stack: Array<{ schema: unknown; pointer: string }> = [{ schema, pointer: at }];
-  while (stack.length > 0) {
-    const { schema: node, pointer } = stack.pop()!;
-    if (!isSchemaObject(node)) continue;
-    if (typeof node.$ref === 'string' && node.$ref.startsWith('#/schemas/')) {
-      const name = node.$ref.slice('#/schemas/'.length).split('/')[0] ?? '';
-      refs.push({ name: decodeToken(name), pointer: `${pointer}/$ref` });
-    }
-    for (const keyword of ['allOf', 'anyOf', 'oneOf'] as const) {
-      const list = node[keyword];
-      if (Array.isArray(list))
-        list.forEach((child, i) =>
-          stack.push({ schema: child, pointer: `${pointer}/${keyword}/${i}` }),
-        );
-    }
-    for (const keyword of ['not', 'if', 'then', 'else'] as const) {
-      if (keyword in node) stack.push({ schema: node[keyword], pointer: `${pointer}/${keyword}` });
-    }
-  }
-  return refs;
-}
-
-function refLoops(schemas: Record<string, unknown>): Array<{ pointer: string; path: string[] }> {
-  const loops: Array<{ pointer: string; path: string[] }> = [];
-  const graph = new Map<string, Array<{ name: string; pointer: string }>>();
-  for (const [name, schema] of Object.entries(schemas)) {
-    graph.set(name, directRefs(schema as SchemaObject, `/schemas/${escapeToken(name)}`));
-  }
-  const state = new Map<string, 'open' | 'done'>();
-  const visit = (name: string, path: string[]): void => {
-    state.set(name, 'open');
-    for (const ref of graph.get(name) ?? []) {
-      if (!graph.has(ref.name)) continue;
-      const seen = state.get(ref.name);
-      if (seen === 'open') {
-        loops.push({
-          pointer: ref.pointer,
-          path: [...path.slice(path.indexOf(ref.name)), ref.name],
-        });
-      } else if (seen === undefined) {
-        visit(ref.name, [...path, ref.name]);
-      }
-    }
-    state.set(name, 'done');
-  };
-  for (const name of graph.keys()) if (!state.has(name)) visit(name, [name]);
-  return loops;
 }
 
 /** Semantic checks of a definition that passed the JSON Schema. */
