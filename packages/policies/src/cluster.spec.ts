@@ -1,5 +1,7 @@
 // Cluster mode: policies in separate processes (or separate connections) sharing one Redis.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,33 +18,41 @@ import { REDIS_URL, deletePrefix, redisReachable, testPrefix } from './testing/r
 const reachable = await redisReachable();
 const here = dirname(fileURLToPath(import.meta.url));
 
-function startWorker(task: WorkerTask): { child: ChildProcess; lines: AsyncIterable<unknown> } {
+interface Worker {
+  child: ChildProcess;
+  /** The next JSON line the worker writes. */
+  next(): Promise<unknown>;
+}
+
+function startWorker(task: WorkerTask): Worker {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(here, 'testing', 'egress-worker.ts'), JSON.stringify(task)],
-    {
-      cwd: join(here, '..'),
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    { cwd: join(here, '..'), stdio: ['pipe', 'pipe', 'inherit'] },
   );
-  const lines = (async function* () {
-    let buffer = '';
-    for await (const chunk of child.stdout ?? []) {
-      buffer += String(chunk);
-      let newline = buffer.indexOf('\n');
-      while (newline >= 0) {
-        yield JSON.parse(buffer.slice(0, newline)) as unknown;
-        buffer = buffer.slice(newline + 1);
-        newline = buffer.indexOf('\n');
-      }
-    }
-  })();
-  return { child, lines };
-}
-
-async function firstLine(lines: AsyncIterable<unknown>): Promise<unknown> {
-  for await (const line of lines) return line;
-  throw new Error('worker exited without output');
+  const lines: unknown[] = [];
+  const waiting: Array<(line: unknown) => void> = [];
+  let exited = false;
+  const reader = createInterface({ input: child.stdout ?? Readable.from([]) });
+  reader.on('line', (text) => {
+    const line = JSON.parse(text) as unknown;
+    const waiter = waiting.shift();
+    if (waiter) waiter(line);
+    else lines.push(line);
+  });
+  child.on('exit', () => {
+    exited = true;
+    for (const waiter of waiting.splice(0)) waiter({ exited: true });
+  });
+  return {
+    child,
+    next: () =>
+      new Promise((resolve) => {
+        if (lines.length > 0) resolve(lines.shift());
+        else if (exited) resolve({ exited: true });
+        else waiting.push(resolve);
+      }),
+  };
 }
 
 describe.skipIf(!reachable)('policies in cluster mode (Redis)', () => {
@@ -92,7 +102,12 @@ describe.skipIf(!reachable)('policies in cluster mode (Redis)', () => {
       }),
     );
     children.push(...workers.map((worker) => worker.child));
-    const outputs = (await Promise.all(workers.map((worker) => firstLine(worker.lines)))) as Array<{
+    expect(await Promise.all(workers.map((worker) => worker.next()))).toEqual([
+      { ready: true },
+      { ready: true },
+    ]);
+    for (const worker of workers) worker.child.stdin?.write('go\n');
+    const outputs = (await Promise.all(workers.map((worker) => worker.next()))) as Array<{
       results: CallResult[];
     }>;
     const results = outputs.flatMap((output) => output.results);
@@ -117,7 +132,11 @@ describe.skipIf(!reachable)('policies in cluster mode (Redis)', () => {
       startWorker({ mode: 'hold', redisUrl: REDIS_URL, prefix: keyPrefix, ctx, leaseMs: 600 }),
     );
     children.push(...holders.map((holder) => holder.child));
-    await Promise.all(holders.map((holder) => firstLine(holder.lines)));
+    expect(await Promise.all(holders.map((holder) => holder.next()))).toEqual([
+      { held: true },
+      { held: true },
+      { held: true },
+    ]);
     const policy = createEgressPolicy({ backend: redisBackend(keyPrefix), maxWaitMs: 50 });
     expect((await policy.state('inst-1', ctx)).concurrency).toEqual([
       { scope: 'installation', limit: 3, inUse: 3 },

@@ -139,7 +139,8 @@ describe('rate limits at egress', () => {
 
   it('does not delay a second tenant while the first floods at 10x its quota', async () => {
     const fake = await partner();
-    const egress = policy({ maxWaitMs: 200 });
+    const events: PolicyEvent[] = [];
+    const egress = policy({ maxWaitMs: 200, onEvent: (event) => events.push(event) });
     const limits = { rate: { requests: 200, perMs: 1000 } };
     const flood = { ...base, limits, quotas: { tenantRate: { requests: 5, perMs: 1000 } } };
     const quiet = { ...flood, tenantId: 'tenant-2', installationId: 'inst-2' };
@@ -156,7 +157,17 @@ describe('rate limits at egress', () => {
     });
     const floodResults = await flooding;
     expect(quietResults.every((result) => result.ok)).toBe(true);
-    expect(Math.max(...latencies)).toBeLessThan(150);
+    // The quiet tenant never waited for a token; what it saw is the partner's own latency.
+    const quietWaits = events.filter(
+      (event) =>
+        (event.type === 'waited' || event.type === 'rate-limited') &&
+        event.ctx.tenantId === 'tenant-2',
+    );
+    expect(quietWaits).toEqual([]);
+    expect(
+      events.some((event) => event.type === 'rate-limited' && event.ctx.tenantId === 'tenant-1'),
+    ).toBe(true);
+    expect(Math.max(...latencies)).toBeLessThan(500);
     const floodOk = floodResults.filter((result) => result.ok).length;
     expect(floodOk).toBeGreaterThanOrEqual(5);
     expect(floodOk).toBeLessThanOrEqual(7);

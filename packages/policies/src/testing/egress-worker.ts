@@ -31,7 +31,16 @@ if (task.mode === 'hold') {
   setInterval(() => undefined, 60_000);
 } else {
   const url = task.partnerUrl ?? '';
-  await fetchPartner(`${url}/warmup`);
+  // Warm the whole path (scripts loaded, connections open, code compiled) on keys of its own, then
+  // wait for the parent's go, so that start-up does not skew the first arrivals.
+  const warmup = { ...task.ctx, connectorId: `${task.ctx.connectorId}-warmup`, attempt: 1 };
+  for (let i = 0; i < 5; i += 1) {
+    const permit = await policy.acquire(warmup);
+    await fetchPartner(`${url}/warmup`);
+    await permit.release({ class: 'success', status: 204 });
+  }
+  process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
+  await new Promise((resolve) => process.stdin.once('data', resolve));
   const results = await runCalls(task.calls ?? 1, task.parallel ?? 1, () =>
     callWithPolicy(policy, task.ctx, () => fetchPartner(url)),
   );
