@@ -171,8 +171,26 @@ function mapOne(error: ErrorObject): Issue | null {
     case 'minItems':
     case 'maxItems':
     case 'minProperties':
-    case 'maxProperties':
-      return issue(at, 'SCHEMA_LENGTH', `${label(at)} ${error.message ?? 'has the wrong length'}`);
+    case 'maxProperties': {
+      const limit = Number(params.limit);
+      const bound = error.keyword.startsWith('min') ? 'at least' : 'at most';
+      const unit = error.keyword.endsWith('Length')
+        ? 'character'
+        : error.keyword.endsWith('Items')
+          ? 'item'
+          : 'property';
+      const units = limit === 1 ? unit : unit === 'property' ? 'properties' : `${unit}s`;
+      const size = Array.isArray(error.data)
+        ? error.data.length
+        : typeof error.data === 'string'
+          ? error.data.length
+          : Object.keys(error.data ?? {}).length;
+      return issue(
+        at,
+        'SCHEMA_LENGTH',
+        `${label(at)} must have ${bound} ${limit} ${units}, found ${size}`,
+      );
+    }
     case 'uniqueItems':
       return issue(
         at,
