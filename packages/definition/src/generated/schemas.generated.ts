@@ -171,7 +171,27 @@ export const connectorSchema: Record<string, unknown> = {
         "$ref": "#/$defs/Action"
       },
       "examples": [
-        {}
+        {
+          "echo": {
+            "title": "Echo",
+            "input": {
+              "type": "object"
+            },
+            "output": {
+              "type": "object"
+            },
+            "flow": {
+              "nodes": [
+                {
+                  "id": "done",
+                  "type": "output",
+                  "value": "input"
+                }
+              ],
+              "edges": []
+            }
+          }
+        }
       ]
     },
     "triggers": {
@@ -185,7 +205,24 @@ export const connectorSchema: Record<string, unknown> = {
         "$ref": "#/$defs/Trigger"
       },
       "examples": [
-        {}
+        {
+          "issueOpened": {
+            "kind": "webhook",
+            "title": "Issue opened",
+            "event": {
+              "$ref": "#/schemas/Issue"
+            },
+            "verify": {
+              "scheme": "hmac-sha256",
+              "header": "X-Hub-Signature-256",
+              "prefix": "sha256=",
+              "secretField": "webhookSecret"
+            },
+            "eventId": {
+              "header": "X-GitHub-Delivery"
+            }
+          }
+        }
       ]
     },
     "migrations": {
