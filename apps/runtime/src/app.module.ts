@@ -18,6 +18,7 @@ import type { WorkQueue } from './execution/queue.js';
 import { HealthModule } from './health/health.module.js';
 import { InstallationModule } from './installations/installation.module.js';
 import { EGRESS_POLICY } from './platform/egress-policy.js';
+import { RouteModule } from './routes/route.module.js';
 import { ENGINE, PLATFORM } from './platform/ports.js';
 import type { Engine, Platform } from './platform/ports.js';
 import { TenantModule } from './tenants/tenant.module.js';
@@ -52,7 +53,14 @@ class CoreModule {
   }
 }
 
-const features = [AuditModule, TenantModule, ApiKeyModule, CatalogModule, InstallationModule];
+const features = [
+  AuditModule,
+  TenantModule,
+  ApiKeyModule,
+  CatalogModule,
+  InstallationModule,
+  RouteModule,
+];
 
 @Module({})
 export class AppModule {

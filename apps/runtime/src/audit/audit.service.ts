@@ -17,7 +17,10 @@ export type AuditAction =
   | 'installation.credentials-rotated'
   | 'installation.deleted'
   | 'run.replayed'
-  | 'batch.replayed';
+  | 'batch.replayed'
+  | 'route.created'
+  | 'route.updated'
+  | 'route.deleted';
 
 export interface AuditInput {
   actor: Principal | 'system';

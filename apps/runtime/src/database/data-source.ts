@@ -15,6 +15,11 @@ import { RunEntity } from '../execution/run.entity.js';
 import { InstallationEntity } from '../installations/installation.entity.js';
 import { TenantEntity } from '../tenants/tenant.entity.js';
 import { InitialSchema1764806400000 } from './migrations/1764806400000-initial-schema.js';
+import { RoutesAndTriggers1764900000000 } from './migrations/1764900000000-routes-and-triggers.js';
+import { RouteDeliveryEntity } from '../routes/route-delivery.entity.js';
+import { RouteEntity } from '../routes/route.entity.js';
+import { TriggerRecordEntity } from '../triggers/trigger-record.entity.js';
+import { TriggerStateEntity } from '../triggers/trigger-state.entity.js';
 
 export const ENTITIES = [
   TenantEntity,
@@ -28,9 +33,13 @@ export const ENTITIES = [
   BatchEntity,
   AttemptEntity,
   AuditEntity,
+  RouteEntity,
+  RouteDeliveryEntity,
+  TriggerRecordEntity,
+  TriggerStateEntity,
 ];
 
-export const MIGRATIONS = [InitialSchema1764806400000];
+export const MIGRATIONS = [InitialSchema1764806400000, RoutesAndTriggers1764900000000];
 
 export function dataSourceOptions(config: RuntimeConfig): DataSourceOptions {
   if (config.databaseUrl) {

@@ -8,7 +8,8 @@ import { IntakeService } from './intake.service.js';
 import { RunRepository } from './run.repository.js';
 import { RunsService } from './runs.service.js';
 import { TestRunService } from './test-run.service.js';
-import { TRIGGER_SINK, WebhookService, noTriggerSink } from './webhook.service.js';
+import { RouteFanoutService } from '../routes/route-fanout.service.js';
+import { TRIGGER_SINK, WebhookService } from './webhook.service.js';
 
 const providers = [
   EventRepository,
@@ -20,7 +21,7 @@ const providers = [
   WebhookService,
   RunsService,
   TestRunService,
-  { provide: TRIGGER_SINK, useValue: noTriggerSink },
+  { provide: TRIGGER_SINK, useExisting: RouteFanoutService },
 ];
 
 @Global()

@@ -1,0 +1,151 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { row } from '../database/columns.js';
+import { nativeQuery } from '../triggers/native-sql.js';
+import { RouteDeliveryEntity } from './route-delivery.entity.js';
+import { RouteEntity } from './route.entity.js';
+
+const FINAL_EVENT_STATES = `('succeeded', 'failed', 'dead')`;
+
+@Injectable()
+export class RouteRepository {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  find(id: string): Promise<RouteEntity | null> {
+    return this.db.getRepository(RouteEntity).findOneBy({ id });
+  }
+
+  list(tenantId: string | null): Promise<RouteEntity[]> {
+    return this.db
+      .getRepository(RouteEntity)
+      .find({ where: tenantId ? { tenantId } : {}, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  enabledFor(installationId: string, trigger: string): Promise<RouteEntity[]> {
+    return this.db.getRepository(RouteEntity).find({
+      where: { sourceInstallationId: installationId, sourceTrigger: trigger, enabled: 1 },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  bySource(installationId: string): Promise<RouteEntity[]> {
+    return this.db
+      .getRepository(RouteEntity)
+      .find({ where: { sourceInstallationId: installationId } });
+  }
+
+  async insert(route: RouteEntity, manager: EntityManager): Promise<void> {
+    await manager.insert(RouteEntity, row(route));
+  }
+
+  async save(route: RouteEntity, manager: EntityManager): Promise<void> {
+    await manager.save(RouteEntity, route);
+  }
+
+  async remove(id: string, manager: EntityManager): Promise<void> {
+    await manager.delete(RouteDeliveryEntity, { routeId: id, state: In(['waiting']) });
+    await manager.delete(RouteEntity, { id });
+  }
+
+  /** Deliveries already made for these keys are kept: a re-fanned record adds nothing. */
+  async addDeliveries(deliveries: RouteDeliveryEntity[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    await this.db
+      .createQueryBuilder()
+      .insert()
+      .into(RouteDeliveryEntity)
+      .values(deliveries.map(row))
+      .orIgnore()
+      .execute();
+  }
+
+  /** Released deliveries whose event reached a final state are done, which frees their key. */
+  async settleReleased(): Promise<number> {
+    const now = Date.now();
+    const rows = await nativeQuery(
+      this.db,
+      `UPDATE route_deliveries SET state = 'done', updated_at = :now
+       WHERE state = 'released' AND event_id IN (SELECT id FROM events WHERE state IN ${FINAL_EVENT_STATES})
+       RETURNING id`,
+      { now },
+    );
+    return rows.length;
+  }
+
+  /**
+   * The first waiting delivery of each route and key whose key has nothing released: the only ones
+   * that may go to intake now.
+   */
+  async heads(limit: number): Promise<RouteDeliveryEntity[]> {
+    return this.db
+      .getRepository(RouteDeliveryEntity)
+      .createQueryBuilder('d')
+      .where(`d.state = 'waiting'`)
+      .andWhere(
+        `NOT EXISTS (SELECT 1 FROM route_deliveries e WHERE e.route_id = d.route_id AND e.order_key = d.order_key
+         AND (e.state = 'released' OR (e.state = 'waiting' AND e.id < d.id)))`,
+      )
+      .orderBy('d.id', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  /** Takes a head for release; false when another process took it or an earlier item appeared. */
+  async release(id: string): Promise<boolean> {
+    const rows = await nativeQuery(
+      this.db,
+      `UPDATE route_deliveries SET state = 'released', updated_at = :now
+       WHERE id = :id AND state = 'waiting' AND NOT EXISTS (
+         SELECT 1 FROM route_deliveries e WHERE e.route_id = route_deliveries.route_id
+         AND e.order_key = route_deliveries.order_key
+         AND (e.state = 'released' OR (e.state = 'waiting' AND e.id < route_deliveries.id)))
+       RETURNING id`,
+      { id, now: Date.now() },
+    );
+    return rows.length > 0;
+  }
+
+  /** Released but never given an event (the process died before intake answered). */
+  staleReleases(olderThan: number, limit: number): Promise<RouteDeliveryEntity[]> {
+    return this.db
+      .getRepository(RouteDeliveryEntity)
+      .createQueryBuilder('d')
+      .where(`d.state = 'released' AND d.event_id IS NULL AND d.updated_at < :olderThan`, {
+        olderThan,
+      })
+      .orderBy('d.id', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  async recordEvent(id: string, eventId: string | null, error: unknown): Promise<void> {
+    await this.db
+      .createQueryBuilder()
+      .update(RouteDeliveryEntity)
+      .set(
+        row<Partial<RouteDeliveryEntity>>({
+          eventId,
+          error: error ?? null,
+          // A refused delivery never gets an event: it is done, so the key moves on.
+          state: eventId ? 'released' : 'done',
+          updatedAt: Date.now(),
+        }) as never,
+      )
+      .where({ id })
+      .execute();
+  }
+
+  async countsByState(routeId: string): Promise<Record<string, number>> {
+    const rows = await nativeQuery(
+      this.db,
+      `SELECT state, COUNT(*) AS n FROM route_deliveries WHERE route_id = :routeId GROUP BY state`,
+      { routeId },
+    );
+    return Object.fromEntries(rows.map((r) => [String(r.state), Number(r.n)]));
+  }
+}

@@ -1,0 +1,20 @@
+import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, RequireScopes } from '../auth/auth.decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { TriggerService } from './trigger.service.js';
+
+@ApiTags('routes')
+@Controller('v1/installations/:id/triggers')
+export class TriggerController {
+  constructor(@Inject(TriggerService) private readonly triggers: TriggerService) {}
+
+  @Get()
+  @RequireScopes('installations:read', 'installations:write')
+  @ApiOperation({
+    summary: "An installation's triggers: routes, and for polls the cursor, schedule and backoff",
+  })
+  list(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return this.triggers.list(id, principal);
+  }
+}
