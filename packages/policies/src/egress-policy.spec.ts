@@ -336,12 +336,12 @@ describe('concurrency caps', () => {
   });
 
   it('takes back the slot of a permit that is never released once its hold limit passes', async () => {
-    const egress = policy({ leaseMs: 90, maxHoldMs: 200 });
+    const egress = policy({ leaseMs: 300, maxHoldMs: 600 });
     const ctx: CallContext = { ...base, attempt: 1, limits: { concurrency: 1 } };
     await egress.acquire(ctx);
-    await sleep(150);
+    await sleep(450);
     expect((await egress.state('inst-1', ctx)).concurrency[0]?.inUse).toBe(1);
-    await sleep(250);
+    await sleep(600);
     expect((await egress.state('inst-1', ctx)).concurrency[0]?.inUse).toBe(0);
     const permit = await createEgressPolicy({ backend: egress.backend, maxWaitMs: 50 }).acquire(
       ctx,
