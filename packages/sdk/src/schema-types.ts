@@ -58,7 +58,14 @@ export async function generateTypes(
   for (const { name, schema } of named) defs[name] = prepare(schema, name, schemaNames);
 
   const declarations: string[] = [];
-  for (const { name } of named) {
+  for (const { name, schema } of named) {
+    const alias = aliasOf(schema, schemaNames);
+    if (alias !== undefined) {
+      // `output: { $ref: '#/schemas/Item' }` is the Item type itself, not a structural copy of it.
+      const doc = typeof schema.description === 'string' ? docComment(schema.description) : '';
+      declarations.push(`${doc}export type ${name} = ${alias};`);
+      continue;
+    }
     const own = defs[name]!;
     const root = { ...own, $defs: { ...asRecord(own.$defs), ...defs } } as JSONSchema;
     const code = await compile(root, name, {
@@ -74,6 +81,25 @@ export async function generateTypes(
   }
   const code = `${TYPES_BANNER(source)}\n\n${declarations.join('\n\n')}\n`;
   return { code, names: named.map((n) => n.name) };
+}
+
+/** The type name a schema that is only a reference to a named schema stands for. */
+function aliasOf(schema: Schema, schemaNames: Map<string, string>): string | undefined {
+  const keys = Object.keys(schema).filter(
+    (k) => !['description', 'title', '$comment', 'examples'].includes(k),
+  );
+  if (keys.length !== 1 || typeof schema.$ref !== 'string') return undefined;
+  const match = /^#\/schemas\/([^/]+)$/.exec(schema.$ref);
+  return match ? schemaNames.get(unescapeToken(decodeURIComponent(match[1]!))) : undefined;
+}
+
+function docComment(text: string): string {
+  const lines = text.replace(/\*\//g, '*\\/').split('\n');
+  return `/**\n${lines.map((line) => ` * ${line}`.trimEnd()).join('\n')}\n */\n`;
+}
+
+function unescapeToken(token: string): string {
+  return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
 /**
@@ -110,11 +136,7 @@ function rewrite(schema: unknown, schemaNames: Map<string, string>, root: boolea
   }
   if (typeof copy.$ref === 'string' && copy.$ref.startsWith('#/schemas/')) {
     const [first, ...rest] = copy.$ref.slice('#/schemas/'.length).split('/');
-    const target = schemaNames.get(
-      decodeURIComponent(first ?? '')
-        .replace(/~1/g, '/')
-        .replace(/~0/g, '~'),
-    );
+    const target = schemaNames.get(unescapeToken(decodeURIComponent(first ?? '')));
     if (target !== undefined) copy.$ref = ['#/$defs', target, ...rest].join('/');
   }
   for (const key of SCHEMA_MAPS) {

@@ -66,6 +66,7 @@ describe('types', () => {
       for (const name of result.names)
         expect(result.code).toMatch(new RegExp(`export (interface|type) ${name}\\b`));
       expect(result.code.match(/export interface Owner\b/g)).toHaveLength(1);
+      expect(result.code).toContain('export type GetItemOutput = Item;');
       expect(result.code).not.toMatch(/export type Login\b/);
 
       const ok = `import type { GetItemInput, Item } from './types.js';
