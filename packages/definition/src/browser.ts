@@ -53,3 +53,4 @@ export {
   type PayloadCheck,
 } from './payload.js';
 export { isPatternSafe } from './regex-safety.js';
+export { REDACTED, SENSITIVE_KEYWORD, redact, sensitivePaths } from './sensitive.js';

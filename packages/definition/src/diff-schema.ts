@@ -28,6 +28,7 @@ const ANNOTATIONS = new Set([
   '$comment',
   'readOnly',
   'writeOnly',
+  'sensitive',
 ]);
 const LOWER_BOUNDS = [
   'minimum',
@@ -201,6 +202,16 @@ function compareInner(before: unknown, after: unknown, pointer: string, context:
   compareCombinators(before, after, pointer, context);
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
     if (HANDLED.has(key) || same(before[key], after[key])) continue;
+    if (key.startsWith('x-')) {
+      emit(
+        context,
+        `${pointer}/${token(key)}`,
+        'annotation-changed',
+        NEUTRAL,
+        `\`${key}\` changed (an annotation)`,
+      );
+      continue;
+    }
     emit(
       context,
       `${pointer}/${token(key)}`,

@@ -31,7 +31,7 @@ export type SecretFieldName = string;
  */
 export type AuthFields = AuthField[];
 /**
- * A JSON Schema (2020-12). `$ref` may point at `#/schemas/Name`. Patterns must not backtrack catastrophically.
+ * A JSON Schema (2020-12). `$ref` may point at `#/schemas/Name`. Objects are closed unless they set `additionalProperties`, `unevaluatedProperties` or `patternProperties`. Patterns must not backtrack catastrophically. Mark a value `"sensitive": true` to have it redacted from logs and traces.
  *
  * This interface was referenced by `ConnectorDefinition`'s JSON-Schema
  * via the `definition` "JsonSchema".

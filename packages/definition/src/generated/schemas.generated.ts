@@ -317,7 +317,7 @@ export const connectorSchema: Record<string, unknown> = {
   "$defs": {
     "JsonSchema": {
       "title": "Embedded JSON Schema",
-      "description": "A JSON Schema (2020-12). `$ref` may point at `#/schemas/Name`. Patterns must not backtrack catastrophically.",
+      "description": "A JSON Schema (2020-12). `$ref` may point at `#/schemas/Name`. Objects are closed unless they set `additionalProperties`, `unevaluatedProperties` or `patternProperties`. Patterns must not backtrack catastrophically. Mark a value `\"sensitive\": true` to have it redacted from logs and traces.",
       "type": [
         "object",
         "boolean"
