@@ -153,6 +153,7 @@ The runtime validates the bundle, checks the version bump against the previous v
 package's contracts and every registered consumer contract, and stores the version only when all
 pass. The report (errors, changes, required bump, contract results) is printed either way.
 Exits 1 when the runtime refuses (422), fails (4xx/5xx, printed with its error code) or is unreachable.
+Prefer PLUGBOARD_API_KEY to --key: a key on the command line shows in the process list and history.
 
 Examples:
   $ plugboard publish connectors/slack --url http://localhost:3000 --key pb_abc_secret
