@@ -4,7 +4,7 @@ import { TENANT_SCOPES, api, publish } from '../support/api.js';
 import type { Call } from '../support/api.js';
 import { startFakePartner } from '../support/fake-partner.js';
 import type { FakePartner, RecordedRequest } from '../support/fake-partner.js';
-import { eventually, startRuntime } from '../support/runtime.js';
+import { startRuntime } from '../support/runtime.js';
 import type { RuntimeProcess } from '../support/runtime.js';
 import { GITHUB_SECRET, bundledAt, deliverGithub, issueEvent, settleAt } from './route-fixtures.js';
 
