@@ -54,3 +54,4 @@ export {
 } from './payload.js';
 export { isPatternSafe } from './regex-safety.js';
 export { REDACTED, SENSITIVE_KEYWORD, redact, sensitivePaths } from './sensitive.js';
+export { applyAliases, migrationsFor } from './migrations.js';
