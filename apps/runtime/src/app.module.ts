@@ -17,6 +17,10 @@ import { QUEUE } from './execution/queue.js';
 import type { WorkQueue } from './execution/queue.js';
 import { HealthModule } from './health/health.module.js';
 import { InstallationModule } from './installations/installation.module.js';
+import {
+  ObservabilityCoreModule,
+  ObservabilityModule,
+} from './observability/observability.module.js';
 import { EGRESS_POLICY } from './platform/egress-policy.js';
 import { RouteModule } from './routes/route.module.js';
 import { ENGINE, PLATFORM } from './platform/ports.js';
@@ -67,7 +71,14 @@ export class AppModule {
   static forApi(core: Core): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.register(core), ...features, ExecutionModule, HealthModule],
+      imports: [
+        CoreModule.register(core),
+        ObservabilityCoreModule,
+        ...features,
+        ExecutionModule,
+        HealthModule,
+        ObservabilityModule,
+      ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
@@ -78,7 +89,12 @@ export class AppModule {
   static forWorker(core: Core): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.register(core), ...features, ExecutionWorkerModule],
+      imports: [
+        CoreModule.register(core),
+        ObservabilityCoreModule,
+        ...features,
+        ExecutionWorkerModule,
+      ],
     };
   }
 }

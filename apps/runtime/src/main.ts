@@ -24,6 +24,8 @@ import { egressPolicyFactory } from './platform/egress-policy.js';
 import { loadPlatform } from './platform/ports.js';
 import type { Engine } from './platform/ports.js';
 import { DomainError } from './common/domain-error.js';
+import { withLogContext } from './observability/correlation.js';
+import { RunObserver } from './observability/run-observer.service.js';
 
 const BODY_LIMIT = 10 * 1024 * 1024;
 
@@ -109,22 +111,36 @@ async function startApi(config: RuntimeConfig, logger: Logger): Promise<void> {
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
   });
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request, reply) => {
+  // The rest of the request runs inside the log context, so every line it writes names the
+  // correlation id; preHandler enters again because body parsing can leave the onRequest context.
+  fastify.addHook('onRequest', (request, reply, done) => {
     (request as typeof request & { correlationId: string }).correlationId = String(request.id);
     void reply.header('x-correlation-id', String(request.id));
+    withLogContext({ correlationId: String(request.id) }, done);
   });
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    withLogContext({ correlationId: String(request.id) }, done);
+  });
+  const observer = app.get(RunObserver);
   fastify.addHook('onResponse', async (request, reply) => {
     const principal = (
       request as typeof request & { principal?: { keyId: string; tenantId: string | null } }
     ).principal;
+    const params = (request.params ?? {}) as { id?: string; installationId?: string };
+    const route = request.routeOptions.url ?? 'unmatched';
+    observer.httpAnswered(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     request.log.info(
       {
         method: request.method,
         url: request.url.split('?')[0],
+        route,
         status: reply.statusCode,
         durationMs: Math.round(reply.elapsedTime),
         correlationId: String(request.id),
         tenantId: principal?.tenantId ?? undefined,
+        installationId:
+          params.installationId ??
+          (route.startsWith('/v1/installations/:id') ? params.id : undefined),
         keyId: principal?.keyId,
       },
       'request',

@@ -57,6 +57,8 @@ async function typesFor(schemaFile: string, rootName: string): Promise<string> {
     unknownAny: true,
     unreachableDefinitions: true,
     strictIndexSignatures: false,
+    // Plain arrays: a tuple for `minItems: 1` would make every empty draft flow a type error.
+    ignoreMinAndMaxItems: true,
     format: true,
     style: STYLE,
     customName: (_schema, keyNameFromDefinition) => keyNameFromDefinition,

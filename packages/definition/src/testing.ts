@@ -47,8 +47,7 @@ export function makeBatchedAction(overrides: Partial<Action> = {}): Action {
 }
 
 /** A flow of the given nodes chained in order (each node's edge goes to the next). */
-export function chain(first: FlowNode, ...rest: FlowNode[]): Action['flow'] {
-  const nodes: [FlowNode, ...FlowNode[]] = [first, ...rest];
+export function chain(...nodes: FlowNode[]): Action['flow'] {
   return {
     nodes,
     edges: nodes.slice(1).map((node, index) => ({ from: nodes[index]!.id, to: node.id })),

@@ -1,6 +1,8 @@
 import type { LoggerService } from '@nestjs/common';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
+import { logContext } from '../observability/correlation.js';
+import { scrubSecrets } from '../observability/secret-scrubber.js';
 
 // Paths a credential can appear under in anything we log; pino replaces them before a line is written.
 export const REDACT_PATHS = [
@@ -24,6 +26,15 @@ export const REDACT_PATHS = [
   '*.secret',
   'key',
   '*.key',
+  '*.headers.authorization',
+  '*.headers["x-api-key"]',
+  '*.headers.cookie',
+  'webhookSecret',
+  '*.webhookSecret',
+  'accessToken',
+  '*.accessToken',
+  'refreshToken',
+  '*.refreshToken',
 ];
 
 export function createRootLogger(level: string): Logger {
@@ -32,6 +43,10 @@ export function createRootLogger(level: string): Logger {
     base: { service: 'plugboard-runtime', pid: process.pid },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // Correlation, tenant, installation, run and batch ids of the request or attempt in progress.
+    mixin: () => ({ ...logContext() }),
+    // Value-based redaction after key-based: credentials the installation holds, wherever they hide.
+    hooks: { streamWrite: scrubSecrets },
   });
 }
 

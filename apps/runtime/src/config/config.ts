@@ -28,6 +28,11 @@ export interface RuntimeConfig {
   publishBundled: boolean;
   connectorsDir: string;
   editorDir: string;
+  alertIntervalMs: number;
+  alertLagSeconds: number;
+  alertQueueGrowthMinutes: number;
+  alertWebhookUrl: string | undefined;
+  alertWebhookSecret: string | undefined;
 }
 
 interface VariableSpec {
@@ -114,6 +119,30 @@ export const VARIABLES: VariableSpec[] = [
     name: 'PLUGBOARD_EDITOR_DIR',
     description: 'built editor served at /',
     default: '<repo>/apps/editor/dist',
+  },
+  {
+    name: 'PLUGBOARD_ALERT_INTERVAL_MS',
+    description: 'how often the alert rules are evaluated (API processes)',
+    default: '15000',
+  },
+  {
+    name: 'PLUGBOARD_ALERT_LAG_SECONDS',
+    description: 'consumer-lag alert: age of the oldest item owed work',
+    default: '300',
+  },
+  {
+    name: 'PLUGBOARD_ALERT_QUEUE_GROWTH_MINUTES',
+    description: 'queue-growth alert: how long a backlog must keep growing',
+    default: '10',
+  },
+  {
+    name: 'PLUGBOARD_ALERT_WEBHOOK_URL',
+    description:
+      'http(s) URL that receives alert state changes (firing, resolved); none by default',
+  },
+  {
+    name: 'PLUGBOARD_ALERT_WEBHOOK_SECRET',
+    description: 'Standard Webhooks secret (whsec_...) signing alert notifications',
   },
 ];
 
@@ -255,6 +284,11 @@ export function loadConfig(
     publishBundled: flag(env, 'PLUGBOARD_PUBLISH_BUNDLED'),
     connectorsDir,
     editorDir,
+    alertIntervalMs: integer(env, 'PLUGBOARD_ALERT_INTERVAL_MS', 100, 3_600_000),
+    alertLagSeconds: integer(env, 'PLUGBOARD_ALERT_LAG_SECONDS', 1, 86_400),
+    alertQueueGrowthMinutes: integer(env, 'PLUGBOARD_ALERT_QUEUE_GROWTH_MINUTES', 1, 1440),
+    alertWebhookUrl: url(env, 'PLUGBOARD_ALERT_WEBHOOK_URL', ['http:', 'https:']),
+    alertWebhookSecret: read(env, 'PLUGBOARD_ALERT_WEBHOOK_SECRET'),
   };
 }
 

@@ -15,6 +15,7 @@ import { RunEntity } from '../execution/run.entity.js';
 import { InstallationEntity } from '../installations/installation.entity.js';
 import { TenantEntity } from '../tenants/tenant.entity.js';
 import { InitialSchema1764806400000 } from './migrations/1764806400000-initial-schema.js';
+import { Observability1764910000000 } from './migrations/1764910000000-observability.js';
 import { RoutesAndTriggers1764900000000 } from './migrations/1764900000000-routes-and-triggers.js';
 import { RouteDeliveryEntity } from '../routes/route-delivery.entity.js';
 import { RouteEntity } from '../routes/route.entity.js';
@@ -39,7 +40,11 @@ export const ENTITIES = [
   TriggerStateEntity,
 ];
 
-export const MIGRATIONS = [InitialSchema1764806400000, RoutesAndTriggers1764900000000];
+export const MIGRATIONS = [
+  InitialSchema1764806400000,
+  RoutesAndTriggers1764900000000,
+  Observability1764910000000,
+];
 
 export function dataSourceOptions(config: RuntimeConfig): DataSourceOptions {
   if (config.databaseUrl) {

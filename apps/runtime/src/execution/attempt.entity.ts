@@ -15,4 +15,5 @@ export class AttemptEntity {
   @IntColumn('partner_status', true) partnerStatus: number | null;
   @MsColumn('started_at') startedAt: number;
   @MsColumn('finished_at') finishedAt: number;
+  @TextColumn('correlation_id', true) correlationId?: string | null;
 }

@@ -19,6 +19,7 @@ import { ExecutorService } from './executor.service.js';
 import { QUEUE } from './queue.js';
 import type { WorkKick, WorkQueue } from './queue.js';
 import { RunRepository } from './run.repository.js';
+import { RunObserver } from '../observability/run-observer.service.js';
 
 interface ActionShape {
   urgency?: 'realtime' | 'batched';
@@ -71,6 +72,7 @@ export class DispatcherService {
     @Inject(PLATFORM) private readonly platform: Platform,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(RunObserver) private readonly observer: RunObserver,
   ) {}
 
   stop(): void {
@@ -195,7 +197,15 @@ export class DispatcherService {
               message: result.error?.message ?? 'failed',
             },
           };
-    await this.settle(event, outcome, run.id, null, startedAt, lastStatus(result));
+    await this.settle(
+      event,
+      outcome,
+      run.id,
+      null,
+      startedAt,
+      lastStatus(result),
+      runnable.installation.connectorId,
+    );
   }
 
   private async runBatch(
@@ -207,6 +217,7 @@ export class DispatcherService {
     const batchId = newId('bat');
     const checksum = `sha256:${sha256(claimed.map((e) => `${e.id}:${e.bodyHash}`).join('\n'))}`;
     const correlationId = claimed[0]?.correlationId ?? batchId;
+    this.observer.batchFormed(runnable.installation.connectorId, action, claimed.length);
     await this.runs.insertBatch({
       id: batchId,
       tenantId: runnable.installation.tenantId,
@@ -266,7 +277,15 @@ export class DispatcherService {
     });
     const status = lastStatus(result);
     for (const [index, event] of claimed.entries()) {
-      await this.settle(event, outcomes[index]!, run.id, batchId, startedAt, status);
+      await this.settle(
+        event,
+        outcomes[index]!,
+        run.id,
+        batchId,
+        startedAt,
+        status,
+        runnable.installation.connectorId,
+      );
     }
   }
 
@@ -277,6 +296,7 @@ export class DispatcherService {
     batchId: string | null,
     startedAt: number,
     partnerStatus: number | null,
+    connectorId: string,
   ): Promise<void> {
     let state: EventState = 'succeeded';
     let nextAttemptAt: number | undefined;
@@ -304,8 +324,20 @@ export class DispatcherService {
       partnerStatus,
       startedAt,
       finishedAt: Date.now(),
+      correlationId: event.correlationId,
     };
     await this.runs.insertAttempts([attempt]);
+    this.observer.itemSettled(
+      connectorId,
+      event.action,
+      {
+        ok: outcome.status === 'ok',
+        code: outcome.error?.code,
+        errorClass: outcome.error ? classify(this.platform, outcome.error.code) : undefined,
+      },
+      state,
+      event.createdAt,
+    );
     const kept = await this.events.finish(event.id, this.owner, {
       state,
       output: outcome.output,

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { newId } from '../common/ids.js';
 import { LOGGER } from '../common/logger.js';
 import type { RunnableInstallation } from '../installations/installation.service.js';
+import { traceparentFor, withLogContext } from '../observability/correlation.js';
+import { RunObserver } from '../observability/run-observer.service.js';
 import { ENGINE, PLATFORM } from '../platform/ports.js';
 import type { Engine, Platform, RunMeta, RunResult } from '../platform/ports.js';
 import { classify } from './classify.js';
@@ -32,15 +34,36 @@ export class ExecutorService {
     @Inject(PLATFORM) private readonly platform: Platform,
     @Inject(RunRepository) private readonly runs: RunRepository,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(RunObserver) private readonly observer: RunObserver,
   ) {}
 
-  async execute(request: ExecuteRequest): Promise<{ run: RunEntity; result: RunResult }> {
-    const { installation, definition, credentials } = request.runnable;
+  execute(request: ExecuteRequest): Promise<{ run: RunEntity; result: RunResult }> {
+    const { installation } = request.runnable;
     const runId = newId('run');
+    return withLogContext(
+      {
+        correlationId: request.correlationId,
+        tenantId: installation.tenantId,
+        installationId: installation.id,
+        connector: `${installation.connectorId}@${installation.version}`,
+        runId,
+        ...(request.batchId ? { batchId: request.batchId } : {}),
+        ...(request.eventId ? { eventId: request.eventId } : {}),
+      },
+      () => this.executeRun(request, runId),
+    );
+  }
+
+  private async executeRun(
+    request: ExecuteRequest,
+    runId: string,
+  ): Promise<{ run: RunEntity; result: RunResult }> {
+    const { installation, definition, credentials } = request.runnable;
     const started = Date.now();
     const meta: RunMeta = {
       runId,
       correlationId: request.correlationId,
+      traceparent: traceparentFor(request.correlationId),
       tenantId: installation.tenantId,
       installationId: installation.id,
       attempt: request.attempt ?? 1,
@@ -99,6 +122,7 @@ export class ExecutorService {
       finishedAt: Date.now(),
     };
     await this.runs.insertRun(run);
+    await this.observer.runFinished(request.runnable, run, result);
     this.logger.info(
       {
         runId,
@@ -107,7 +131,11 @@ export class ExecutorService {
         connector: `${installation.connectorId}@${installation.version}`,
         action: request.action,
         batchId: request.batchId ?? undefined,
+        eventId: request.eventId ?? undefined,
         correlationId: request.correlationId,
+        attempt: run.attempt,
+        calls: result.calls?.length ?? 0,
+        partnerStatus: result.calls?.[result.calls.length - 1]?.status,
         status: result.status,
         errorCode: result.error?.code,
         durationMs: run.durationMs,

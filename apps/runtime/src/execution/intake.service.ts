@@ -14,6 +14,7 @@ import type { ConnectorVersionEntity } from '../catalog/connector-version.entity
 import type { EventEntity } from './event.entity.js';
 import { EventRepository } from './event.repository.js';
 import { QUEUE } from './queue.js';
+import { RunObserver } from '../observability/run-observer.service.js';
 import type { WorkQueue } from './queue.js';
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -63,6 +64,7 @@ export class IntakeService {
     @Inject(QUEUE) private readonly queue: WorkQueue,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(RunObserver) private readonly observer: RunObserver,
   ) {}
 
   async accept(
@@ -230,7 +232,15 @@ export class IntakeService {
       });
       answers.push({ id: key, status: 'accepted' });
     }
-    return this.commit(installationId, isList, answers, candidates, correlationId);
+    const answer = await this.commit(installationId, isList, answers, candidates, correlationId);
+    this.observer.intakeAnswered(
+      connector.connectorId,
+      installationId,
+      answer.body.events,
+      answer.replayed,
+      now,
+    );
+    return answer;
   }
 
   private async commit(

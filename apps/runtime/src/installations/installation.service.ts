@@ -12,6 +12,7 @@ import type { PointerIssue } from '../common/json-schema.js';
 import { open, seal } from '../common/secret-box.js';
 import type { Definition } from '../platform/ports.js';
 import { TenantService } from '../tenants/tenant.service.js';
+import { rememberSecrets } from '../observability/secret-scrubber.js';
 import { checkCredentials } from './credentials.js';
 import type { InstallationEntity, InstallationStatus } from './installation.entity.js';
 import { InstallationRepository } from './installation.repository.js';
@@ -294,3 +295,4 @@ export class InstallationService {
     return { installation, connector, definition: connector.definition as Definition, credentials };
   }
 }
+      rememberSecrets(Object.values(credentials));

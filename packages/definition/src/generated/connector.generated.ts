@@ -540,7 +540,7 @@ export interface Flow {
    *
    * @minItems 1
    */
-  nodes: [FlowNode, ...FlowNode[]];
+  nodes: FlowNode[];
   /**
    * Directed edges between nodes of the same scope (top level, or one forEach body).
    */
@@ -704,7 +704,7 @@ export interface OutcomeRule {
   /**
    * A status, a class such as `4xx`, or a list of statuses.
    */
-  status?: number | string | [number, ...number[]];
+  status?: number | string | number[];
   /**
    * JSONata over the response `{ status, headers, body }`; the rule matches when it is true.
    */
@@ -813,28 +813,16 @@ export interface BranchNode {
    *
    * @minItems 1
    */
-  cases: [
-    {
-      /**
-       * Label of the outgoing edge this case picks; not `default`.
-       */
-      when: string;
-      /**
-       * JSONata over `{ input, items, config, steps, meta }`; truthy picks this case.
-       */
-      condition: Expression;
-    },
-    ...{
-      /**
-       * Label of the outgoing edge this case picks; not `default`.
-       */
-      when: string;
-      /**
-       * JSONata over `{ input, items, config, steps, meta }`; truthy picks this case.
-       */
-      condition: Expression;
-    }[],
-  ];
+  cases: {
+    /**
+     * Label of the outgoing edge this case picks; not `default`.
+     */
+    when: string;
+    /**
+     * JSONata over `{ input, items, config, steps, meta }`; truthy picks this case.
+     */
+    condition: Expression;
+  }[];
 }
 /**
  * Runs the sub-path starting at `body` once per element of `over` (nodes of the sub-path carry `parent: <this id>` and see `item` and `index`). `steps.<id>` holds one result per element, in order: `{ status: 'ok', output }` (the output of the sub-path's last node) or `{ status: 'failed', error: { code, message } }`.
