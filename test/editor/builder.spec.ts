@@ -2,7 +2,7 @@
 // fix what the editor flags, test it, publish it, enable it, send it an event and watch the run.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
-import { api, makeTenant } from '../support/api.js';
+import { api } from '../support/api.js';
 import type { Call } from '../support/api.js';
 import { startFakePartner } from '../support/fake-partner.js';
 import type { FakePartner } from '../support/fake-partner.js';
@@ -71,7 +71,7 @@ describe('building, testing and publishing a connector in the editor', () => {
     const expression = page.locator('.inspector').getByLabel(/^Expression/);
     await expression.fill('{ "text": input.text ');
     await expect
-      .poll(() => page.getByRole('alert').first().textContent())
+      .poll(() => page.locator('.inspector .field-invalid .error-text').first().textContent())
       .toMatch(/does not compile/);
     await expect.poll(() => page.locator('.validity').textContent()).toBe('1 problem');
     // The node on the canvas shows it too.
@@ -80,10 +80,10 @@ describe('building, testing and publishing a connector in the editor', () => {
       .toBe(1);
     await editor.snap('03-validation-error');
 
-    await page.locator('.react-flow__pane').click({ position: { x: 40, y: 300 } });
+    await page.locator('.react-flow__pane').click({ position: { x: 300, y: 16 } });
     await page.locator('.problem').first().click();
     await expect
-      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-pointer')))
+      .poll(() => page.locator(':focus').getAttribute('data-pointer'))
       .toBe('/actions/createRecord/flow/nodes/0/expression');
     await page.keyboard.press('End');
     await page.keyboard.type('}');
@@ -111,7 +111,7 @@ describe('building, testing and publishing a connector in the editor', () => {
       .fill('{ "id": steps.http.body.echo.text }');
 
     // The action's input schema, in the field table.
-    await page.locator('.react-flow__pane').click({ position: { x: 40, y: 300 } });
+    await page.locator('.react-flow__pane').click({ position: { x: 300, y: 16 } });
     const input = page.locator('.schema-editor[data-pointer="/actions/createRecord/input"]');
     await input.getByRole('button', { name: '+ Add field' }).click();
     await input.getByLabel('Field 1 name').fill('text');

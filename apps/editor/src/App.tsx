@@ -1,17 +1,28 @@
-import { useCallback, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import { ApiClient } from './api/client.js';
 import type { Identity } from './api/client.js';
 import { href, navigate, useRoute } from './router.js';
 import type { Route } from './router.js';
 import { Catalog } from './screens/Catalog.js';
-import { ConnectorPage } from './screens/ConnectorPage.js';
-import { Editor } from './screens/Editor.js';
-import { EnableConnector } from './screens/EnableConnector.js';
-import { InstallationPage } from './screens/InstallationPage.js';
-import { Installations } from './screens/Installations.js';
 import { SignIn } from './screens/SignIn.js';
 import { readStoredSession, rolesOf, SessionContext, storeSession } from './session.js';
 import type { Session } from './session.js';
+
+// Screens are chunks of their own: the first paint needs only the shell and the catalog, and the
+// builder's React Flow and the definition validator load when a screen needs them.
+const Editor = lazy(() => import('./screens/Editor.js').then((m) => ({ default: m.Editor })));
+const ConnectorPage = lazy(() =>
+  import('./screens/ConnectorPage.js').then((m) => ({ default: m.ConnectorPage })),
+);
+const EnableConnector = lazy(() =>
+  import('./screens/EnableConnector.js').then((m) => ({ default: m.EnableConnector })),
+);
+const Installations = lazy(() =>
+  import('./screens/Installations.js').then((m) => ({ default: m.Installations })),
+);
+const InstallationPage = lazy(() =>
+  import('./screens/InstallationPage.js').then((m) => ({ default: m.InstallationPage })),
+);
 
 export function App() {
   const [stored, setStored] = useState(readStoredSession);
@@ -69,7 +80,9 @@ export function App() {
           </div>
         </header>
         <main className="screen">
-          <Screen route={route} roles={roles} />
+          <Suspense fallback={<p className="muted loading">Loading…</p>}>
+            <Screen route={route} roles={roles} />
+          </Suspense>
         </main>
       </div>
     </SessionContext.Provider>

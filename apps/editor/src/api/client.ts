@@ -58,6 +58,18 @@ export interface VersionSummary {
   [key: string]: unknown;
 }
 
+export interface ConnectorDetail extends ConnectorSummary {
+  versions?: Array<string | VersionSummary>;
+  /** The latest version's definition. */
+  definition?: DefinitionLike;
+  changelog?: Array<{
+    version: string;
+    publishedAt?: string;
+    changes?: Change[];
+    requiredBump?: string;
+  }>;
+}
+
 export interface ConnectorVersion {
   id?: string;
   version?: string;
@@ -281,11 +293,7 @@ export class ApiClient {
     >('GET', '/v1/connectors', undefined, query).then(unwrapList('connectors'));
   }
 
-  getConnector(
-    id: string,
-  ): Promise<
-    ConnectorSummary & { versions?: Array<string | VersionSummary>; changelog?: unknown }
-  > {
+  getConnector(id: string): Promise<ConnectorDetail> {
     return this.request('GET', `/v1/connectors/${encodeURIComponent(id)}`);
   }
 

@@ -123,6 +123,22 @@ describe('definition <-> graph', () => {
     );
   });
 
+  it('makes a node drawn as a loop`s body that loop`s body and child', () => {
+    const def = makeConnector();
+    const { nodes, edges } = flowToGraph(def, sync);
+    const rest = edges.filter((e) => !e.data?.body);
+    const drawn: PbEdge = {
+      id: 'b',
+      source: 'loop',
+      sourceHandle: 'body',
+      target: 'single',
+      type: 'flow',
+    };
+    const flow = getFlow(graphToFlow(def, sync, nodes, [...rest, drawn]), sync)!;
+    expect(flow.nodes.find((n) => n.id === 'loop')!.body).toBe('single');
+    expect(flow.nodes.find((n) => n.id === 'single')!.parent).toBe('loop');
+  });
+
   it('renames a node in edges, bodies and parents', () => {
     const next = renameNode(makeConnector(), sync, 'put', 'upsert');
     const flow = getFlow(next, sync)!;

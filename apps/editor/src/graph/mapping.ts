@@ -92,6 +92,9 @@ export function graphToFlow(
   const flowNodes: FlowNodeLike[] = nodes.map((rf) => {
     let node: FlowNodeLike =
       rf.data.node.id === rf.id ? rf.data.node : { ...rf.data.node, id: rf.id };
+    // A node linked as a loop's body belongs to that loop.
+    const loop = [...bodyOf].find(([, target]) => target === rf.id)?.[0];
+    if (loop !== undefined && node.parent === undefined) node = { ...node, parent: loop };
     if (node.type === 'forEach') {
       const body = bodyOf.get(rf.id);
       if (body !== node.body) {

@@ -17,6 +17,8 @@ export interface NodeInspectorProps {
   onChange: (node: FlowNodeLike) => void;
   onDelete: () => void;
   root?: Schema;
+  /** Whether the flow has a forEach; only then does the loop-membership field mean anything. */
+  hasLoops?: boolean;
 }
 
 /** The form for one flow node, generated from that node type's part of connector.schema.json. */
@@ -27,6 +29,7 @@ export function NodeInspector({
   onChange,
   onDelete,
   root = connectorSchema,
+  hasLoops = false,
 }: NodeInspectorProps) {
   const schema = nodeTypeSchema(root, node.type);
   const meta = isNodeType(node.type) ? NODE_META[node.type] : undefined;
@@ -69,7 +72,7 @@ export function NodeInspector({
           value={node}
           onChange={onFields}
           pointer={pointer}
-          omit={['id', 'type']}
+          omit={node.parent === undefined && !hasLoops ? ['id', 'type', 'parent'] : ['id', 'type']}
         />
       ) : (
         <FieldShell

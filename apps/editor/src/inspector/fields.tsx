@@ -55,7 +55,7 @@ export function FieldShell({
         </label>
       )}
       {children}
-      {localError && (
+      {localError && !issues.some((issue) => issue.message === localError) && (
         <p className="error-text" role="alert">
           {localError}
         </p>

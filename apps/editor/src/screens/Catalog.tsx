@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
-import { latestVersionOf } from '../editor/PublishPanel.js';
+import type { VersionSummary } from '../api/client.js';
+import { latestVersionOf } from '../versions.js';
 import { useAsync } from '../hooks.js';
 import { href } from '../router.js';
 import { useSession } from '../session.js';
@@ -7,7 +8,28 @@ import { ConnectorIcon, ErrorBox, Loading, PageHeader } from './shared.js';
 
 export function Catalog() {
   const { api } = useSession();
-  const list = useAsync(() => api.listConnectors(), [api]);
+  // The list may carry only names and versions: icons, categories and deprecation come from each
+  // connector's page then (catalogs are tens of connectors, fetched in parallel).
+  const list = useAsync(async () => {
+    const connectors = await api.listConnectors();
+    return Promise.all(
+      connectors.map(async (c) => {
+        if (c.categories !== undefined) return c;
+        const detail = await api.getConnector(c.id);
+        const latest = detail.definition;
+        const versions = (detail.versions ?? []).filter(
+          (v): v is VersionSummary => typeof v === 'object',
+        );
+        const latestVersion = versions.find((v) => v.version === detail.latestVersion);
+        return {
+          ...c,
+          icon: c.icon ?? latest?.icon,
+          categories: latest?.categories ?? [],
+          deprecation: c.deprecation ?? latestVersion?.deprecation ?? latest?.deprecation ?? null,
+        };
+      }),
+    );
+  }, [api]);
   const [query, setQuery] = useState('');
   const [category, setCategory] = useState('');
   const [showDeprecated, setShowDeprecated] = useState(true);

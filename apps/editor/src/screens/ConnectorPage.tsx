@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import type { Change, VersionSummary } from '../api/client.js';
 import { diffDefinitions } from '../definition-api.js';
-import { compareSemver, latestVersionOf } from '../editor/PublishPanel.js';
+import { compareSemver, latestVersionOf } from '../versions.js';
 import { useAsync } from '../hooks.js';
 import type { DefinitionLike, OperationLike } from '../model.js';
 import { href } from '../router.js';
 import { rolesOf, useSession } from '../session.js';
-import { openDraft } from './Editor.js';
+import { openDraft } from '../state/drafts.js';
 import { ConnectorIcon, ErrorBox, formatTime, Loading, PageHeader } from './shared.js';
 
 function versionsOf(list: Array<string | VersionSummary> | undefined): VersionSummary[] {
@@ -24,25 +24,40 @@ export function ConnectorPage({ id }: { id: string }) {
   const [picked, setPicked] = useState<string>();
   const shown = picked ?? latest;
 
-  // Every version's definition, for the changelog (the runtime may also send its own `changes`).
+  // The latest definition comes with the connector; another version is fetched when picked.
+  const picked_ = useAsync(async () => {
+    if (!shown) return undefined;
+    if (shown === latest && connector.data?.definition) return connector.data.definition;
+    return (await api.getVersion(id, shown)).definition;
+  }, [api, id, shown, latest, connector.data]);
+  // The runtime's changelog holds the gate's diff of each version; without one, diff here.
+  const needDiff = !!connector.data && !connector.data.changelog;
   const definitions = useAsync(async () => {
+    if (!needDiff) return new Map<string, DefinitionLike>();
     const entries = await Promise.all(
       versions.map(
         async (v) => [v.version, (await api.getVersion(id, v.version)).definition] as const,
       ),
     );
     return new Map<string, DefinitionLike>(entries);
-  }, [api, id, versions.map((v) => v.version).join(',')]);
+  }, [api, id, needDiff, versions.map((v) => v.version).join(',')]);
 
   if (connector.loading && !connector.data) return <Loading what="the connector" />;
   if (connector.error) return <ErrorBox error={connector.error} onRetry={connector.reload} />;
   const c = connector.data;
   if (!c) return null;
-  const definition = shown ? definitions.data?.get(shown) : undefined;
+  const definition = picked_.data;
+  const icon = c.icon ?? c.definition?.icon;
+  const categories = c.categories ?? c.definition?.categories ?? [];
+  const deprecation =
+    c.deprecation ??
+    versions.find((v) => v.version === latest)?.deprecation ??
+    c.definition?.deprecation;
   const changelog = versions.map(
     (v, i): { version: VersionSummary; changes: Change[] | undefined } => {
+      const logged = c.changelog?.find((entry) => entry.version === v.version);
+      if (logged) return { version: v, changes: versions[i + 1] ? logged.changes : [] };
       const older = versions[i + 1];
-      if (v.changes) return { version: v, changes: v.changes };
       const a = older ? definitions.data?.get(older.version) : undefined;
       const b = definitions.data?.get(v.version);
       return { version: v, changes: a && b ? diffDefinitions(a, b).changes : undefined };
@@ -55,8 +70,8 @@ export function ConnectorPage({ id }: { id: string }) {
         back={{ href: href({ name: 'catalog' }), label: 'Catalog' }}
         title={
           <span className="title-with-icon">
-            <ConnectorIcon icon={c.icon} name={c.name || c.id} size={36} /> {c.name || c.id}
-            {c.deprecation && <span className="badge badge-warn">Deprecated</span>}
+            <ConnectorIcon icon={icon} name={c.name || c.id} size={36} /> {c.name || c.id}
+            {deprecation && <span className="badge badge-warn">Deprecated</span>}
           </span>
         }
       >
@@ -79,15 +94,24 @@ export function ConnectorPage({ id }: { id: string }) {
         )}
       </PageHeader>
       {c.description && <p className="lead">{c.description}</p>}
-      {c.deprecation && (
+      {categories.length > 0 && (
+        <div className="tags page-tags">
+          {categories.map((t) => (
+            <span key={t} className="tag">
+              {t}
+            </span>
+          ))}
+        </div>
+      )}
+      {deprecation && (
         <p className="notice notice-warn">
-          {c.deprecation.message} {c.deprecation.sunset && <>Sunset {c.deprecation.sunset}.</>}
+          {deprecation.message} {deprecation.sunset && <>Sunset {deprecation.sunset}.</>}
         </p>
       )}
       <div className="two-col">
         <section>
           <h2>Operations {shown && <span className="muted">in v{shown}</span>}</h2>
-          {definitions.loading && !definition && <Loading what="the definition" />}
+          {picked_.loading && !definition && <Loading what="the definition" />}
           {definition && (
             <>
               <h3>Actions</h3>

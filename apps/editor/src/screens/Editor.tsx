@@ -1,6 +1,6 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
-import type { ChangeEvent } from 'react';
+import type { ChangeEvent, PointerEvent as ReactPointerEvent } from 'react';
 import type { Issue } from '../api/client.js';
 import { Canvas } from '../canvas/Canvas.js';
 import { Palette } from '../canvas/Palette.js';
@@ -31,7 +31,7 @@ import {
   deleteDraft,
   listDrafts,
   loadDraft,
-  newDraftId,
+  openDraft,
   saveDraft,
 } from '../state/drafts.js';
 import type { Draft } from '../state/drafts.js';
@@ -51,12 +51,6 @@ export function Editor({ draftId }: { draftId?: string }) {
       <Workspace draft={draft} />
     </ReactFlowProvider>
   );
-}
-
-export function openDraft(definition: DefinitionLike, extra: Partial<Draft> = {}): void {
-  const draftId = newDraftId();
-  saveDraft({ draftId, definition, ...extra });
-  navigate({ name: 'editor', draftId });
 }
 
 function StartScreen({ missing }: { missing: boolean }) {
@@ -142,6 +136,9 @@ function StartScreen({ missing }: { missing: boolean }) {
 }
 
 type Dock = 'problems' | 'test' | 'publish';
+const DOCK_HEIGHT = 'plugboard.dockHeight';
+const clampDock = (h: number): number =>
+  Math.max(120, Math.min(Math.round(window.innerHeight * 0.7), h));
 type Panel = { kind: 'flow' } | { kind: 'section'; section: Section };
 
 function Workspace({ draft }: { draft: Draft }) {
@@ -155,6 +152,24 @@ function Workspace({ draft }: { draft: Draft }) {
   const [selectedNodeId, setSelectedNodeId] = useState<string | null>(null);
   const [dock, setDock] = useState<Dock>('problems');
   const [dockOpen, setDockOpen] = useState(true);
+  const [dockHeight, setDockHeight] = useState(
+    () => Number(localStorage.getItem(DOCK_HEIGHT)) || 260,
+  );
+  useEffect(() => localStorage.setItem(DOCK_HEIGHT, String(dockHeight)), [dockHeight]);
+  const startResize = useCallback(
+    (event: ReactPointerEvent) => {
+      const startY = event.clientY;
+      const start = dockHeight;
+      const move = (e: PointerEvent): void => setDockHeight(clampDock(start + startY - e.clientY));
+      const up = (): void => {
+        window.removeEventListener('pointermove', move);
+        window.removeEventListener('pointerup', up);
+      };
+      window.addEventListener('pointermove', move);
+      window.addEventListener('pointerup', up);
+    },
+    [dockHeight],
+  );
   const [focusPointer, setFocusPointer] = useState<string>();
   const [reveal, setReveal] = useState<{ id: string }>();
   const rf = useReactFlow();
@@ -476,6 +491,21 @@ function Workspace({ draft }: { draft: Draft }) {
             )}
           </div>
           <div className="dock">
+            {dockOpen && (
+              <div
+                className="dock-resizer"
+                role="separator"
+                aria-orientation="horizontal"
+                aria-label="Resize the panel"
+                aria-valuenow={dockHeight}
+                tabIndex={0}
+                onPointerDown={startResize}
+                onKeyDown={(e) => {
+                  if (e.key === 'ArrowUp') setDockHeight((h) => clampDock(h + 24));
+                  if (e.key === 'ArrowDown') setDockHeight((h) => clampDock(h - 24));
+                }}
+              />
+            )}
             <div className="dock-tabs" role="tablist" aria-label="Panels">
               {(['problems', 'test', 'publish'] as const).map((d) => (
                 <button
@@ -509,7 +539,7 @@ function Workspace({ draft }: { draft: Draft }) {
               </button>
             </div>
             {dockOpen && (
-              <div className="dock-body" role="tabpanel">
+              <div className="dock-body" role="tabpanel" style={{ height: dockHeight }}>
                 {dock === 'problems' && (
                   <ProblemsPanel definition={definition} issues={issues} onJump={jump} />
                 )}
@@ -559,6 +589,7 @@ function Workspace({ draft }: { draft: Draft }) {
                 siblingIds={flow.nodes.filter((n) => n.id !== selectedNode.id).map((n) => n.id)}
                 onChange={onNodeChange}
                 onDelete={deleteSelected}
+                hasLoops={flow.nodes.some((n) => n.type === 'forEach')}
               />
             </>
           ) : activeRef ? (

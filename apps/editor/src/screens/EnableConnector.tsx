@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { latestVersionOf } from '../editor/PublishPanel.js';
+import { latestVersionOf } from '../versions.js';
 import { useAsync, useTask } from '../hooks.js';
 import { IssuesContext } from '../inspector/issues-context.js';
 import type { Schema } from '../inspector/schema.js';

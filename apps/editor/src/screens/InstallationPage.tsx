@@ -1,46 +1,40 @@
 import { useEffect, useState } from 'react';
 import { describeError } from '../api/client.js';
-import type { InstallationHealth, RunSummary } from '../api/client.js';
+import type { RunSummary } from '../api/client.js';
 import { useAsync } from '../hooks.js';
 import { href } from '../router.js';
 import { useSession } from '../session.js';
+import { healthFromApi, healthFromRuns } from './health.js';
+import type { HealthView } from './health.js';
 import { ErrorBox, formatTime, Loading, PageHeader, TableHead } from './shared.js';
 
-function pct(v: unknown): string {
-  return typeof v === 'number' ? `${Math.round(v * (v <= 1 ? 1000 : 10)) / 10}%` : '—';
+function pct(v: number | null): string {
+  return v === null ? '—' : `${Math.round(v * 1000) / 10}%`;
 }
-function ms(v: unknown): string {
-  return typeof v === 'number' ? `${Math.round(v)} ms` : '—';
-}
-function show(v: unknown): string {
-  if (v === undefined || v === null) return '—';
-  if (typeof v === 'object') {
-    return (
-      Object.entries(v as Record<string, unknown>)
-        .map(([k, x]) => `${k}: ${typeof x === 'object' ? JSON.stringify(x) : String(x)}`)
-        .join(', ') || '—'
-    );
-  }
-  return String(v);
+function ms(v: number | null): string {
+  return v === null ? '—' : `${Math.round(v)} ms`;
 }
 
-function Metrics({ health }: { health: InstallationHealth }) {
-  const p50 = health.latencyMs?.p50 ?? health.latencyP50Ms;
-  const p99 = health.latencyMs?.p99 ?? health.latencyP99Ms;
-  const items: Array<[string, string]> = [
+function Metrics({ health }: { health: HealthView }) {
+  const items: Array<[string, string, string?]> = [
     ['Success rate', pct(health.successRate)],
-    ['Latency p50', ms(p50)],
-    ['Latency p99', ms(p99)],
-    ['Queue depth', show(health.queueDepth)],
-    ['Quota left', show(health.remainingQuota)],
-    ['Backoff', show(health.backoff)],
-    ['Retry budget', show(health.budgetLeft)],
+    ['Latency p50', ms(health.p50)],
+    ['Latency p99', ms(health.p99)],
+    [
+      'Queue depth',
+      health.queueDepth === null
+        ? '—'
+        : `${health.queueDepth}${health.lagSeconds ? ` (lag ${health.lagSeconds} s)` : ''}`,
+    ],
+    ['Quota left', health.quota, health.policyNote],
+    ['Backoff', health.backoff, health.policyNote],
+    ['Retry budget', health.budget, health.policyNote],
     ['Last success', formatTime(health.lastSuccessAt)],
   ];
   return (
     <dl className="metrics">
-      {items.map(([k, v]) => (
-        <div key={k} className="metric">
+      {items.map(([k, v, note]) => (
+        <div key={k} className="metric" title={note}>
           <dt>{k}</dt>
           <dd>{v}</dd>
         </div>
@@ -49,39 +43,15 @@ function Metrics({ health }: { health: InstallationHealth }) {
   );
 }
 
-function percentile(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? null;
-}
-
-export function healthFromRuns(runs: RunSummary[]): InstallationHealth {
-  const finished = runs.filter(
-    (r) => r.status === 'succeeded' || r.status === 'failed' || r.status === 'dead',
-  );
-  const ok = finished.filter((r) => r.status === 'succeeded');
-  const durations = finished
-    .map((r) => r.durationMs)
-    .filter((d): d is number => typeof d === 'number')
-    .sort((a, b) => a - b);
-  return {
-    successRate: finished.length ? ok.length / finished.length : null,
-    latencyMs: { p50: percentile(durations, 0.5), p99: percentile(durations, 0.99) },
-    queueDepth: runs.filter((r) => r.status === 'queued' || r.status === 'running').length,
-    lastSuccessAt:
-      ok
-        .map((r) => r.finishedAt ?? r.createdAt)
-        .filter((t): t is string => typeof t === 'string')
-        .sort()
-        .at(-1) ?? null,
-  };
-}
-
 export function InstallationPage({ id }: { id: string }) {
   const { api } = useSession();
   const installation = useAsync(() => api.getInstallation(id), [api, id]);
   // Health comes from the runtime when it serves the route, else from the recent runs shown here.
   const health = useAsync(
-    async () => ((await api.routes()).has('/v1/installations/{id}/health') ? api.health(id) : null),
+    async () =>
+      (await api.routes()).has('/v1/installations/{id}/health')
+        ? api.health(id).then(healthFromApi)
+        : null,
     [api, id],
   );
   const runs = useAsync(() => api.listRuns({ installationId: id, limit: 25 }), [api, id]);

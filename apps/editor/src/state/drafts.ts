@@ -1,4 +1,5 @@
 import type { DefinitionLike } from '../model.js';
+import { navigate } from '../router.js';
 
 /** Drafts live in localStorage so an admin's unpublished work survives reloads and restarts. */
 export interface Draft {
@@ -54,4 +55,11 @@ export function currentDraftId(): string | null {
 
 export function newDraftId(): string {
   return `d${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** Starts a draft from a definition (new, imported or published) and opens it in the builder. */
+export function openDraft(definition: DefinitionLike, extra: Partial<Draft> = {}): void {
+  const draftId = newDraftId();
+  saveDraft({ draftId, definition, ...extra });
+  navigate({ name: 'editor', draftId });
 }
