@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, standardSetup } from '../support/api.js';
+import type { Call, TenantSetup } from '../support/api.js';
+import { startFakePartner } from '../support/fake-partner.js';
+import type { FakePartner } from '../support/fake-partner.js';
+import { eventually, startRuntime } from '../support/runtime.js';
+import type { RuntimeProcess } from '../support/runtime.js';
+import { sample, scrape, settledEvent } from './support.js';
+
+let runtime: RuntimeProcess;
+let partner: FakePartner;
+let call: Call;
+let t: TenantSetup;
+
+beforeAll(async () => {
+  partner = await startFakePartner();
+  runtime = await startRuntime();
+  call = api(runtime);
+  t = await standardSetup(call, partner.url, 'metrics');
+});
+
+afterAll(async () => {
+  await runtime?.stop();
+  await partner?.close();
+});
+
+const events = () => `/v1/installations/${t.installationId}/events`;
+const acme = (labels: Record<string, string> = {}) => ({ connector: 'acme', ...labels });
+
+describe('/metrics', () => {
+  it('needs an admin key', async () => {
+    await call('get', '/metrics', '').expect(401);
+    const res = await call('get', '/metrics', t.key);
+    expect(res.status).toBe(403);
+  });
+
+  it('counts a scripted run: intake, duplicates, retries, outcomes, delivery latency, batches, queue depth', async () => {
+    // One transient failure, then success: one redelivery.
+    partner.answerNext(1, { status: 503 });
+    const first = await call('post', events(), t.key)
+      .set('idempotency-key', 'm-1')
+      .send({ action: 'send', data: { text: 'one' } })
+      .expect(202);
+    const again = await call('post', events(), t.key)
+      .set('idempotency-key', 'm-1')
+      .send({ action: 'send', data: { text: 'one' } })
+      .expect(202);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    const list = await call('post', events(), t.key)
+      .send({
+        events: [
+          { id: 'm-2', action: 'send', data: { text: 'two' } },
+          { id: 'm-3', action: 'send', data: { text: '' } },
+          { id: 'm-2', action: 'send', data: { text: 'two' } },
+        ],
+      })
+      .expect(202);
+    expect(list.body.events.map((e: { status: string }) => e.status)).toEqual([
+      'accepted',
+      'rejected',
+      'duplicate',
+    ]);
+    await settledEvent(call, t.key, first.body.events[0].eventId);
+    await settledEvent(call, t.key, list.body.events[0].eventId);
+
+    const batch = await call('post', events(), t.key)
+      .send({ events: [1, 2, 3, 4].map((n) => ({ action: 'import', data: { id: `r${n}` } })) })
+      .expect(202);
+    for (const e of batch.body.events) await settledEvent(call, t.key, e.eventId);
+
+    const text = await scrape(call);
+    expect(sample(text, 'plugboard_intake_events_total', acme({ status: 'accepted' }))).toBe(6);
+    expect(sample(text, 'plugboard_intake_events_total', acme({ status: 'duplicate' }))).toBe(2);
+    expect(sample(text, 'plugboard_intake_events_total', acme({ status: 'rejected' }))).toBe(1);
+    expect(sample(text, 'plugboard_duplicates_suppressed_total', acme({ source: 'intake' }))).toBe(
+      2,
+    );
+    expect(sample(text, 'plugboard_retries_total', acme({ reason: 'redelivery' }))).toBe(1);
+    expect(
+      sample(text, 'plugboard_item_outcomes_total', acme({ action: 'send', outcome: 'success' })),
+    ).toBe(2);
+    expect(
+      sample(text, 'plugboard_item_outcomes_total', acme({ action: 'send', outcome: 'transient' })),
+    ).toBe(1);
+    expect(
+      sample(text, 'plugboard_item_outcomes_total', acme({ action: 'import', outcome: 'success' })),
+    ).toBe(4);
+    expect(sample(text, 'plugboard_delivery_latency_seconds_count', acme({ action: 'send' }))).toBe(
+      2,
+    );
+    expect(
+      sample(text, 'plugboard_delivery_latency_seconds_count', acme({ action: 'import' })),
+    ).toBe(4);
+    expect(sample(text, 'plugboard_batch_size_count', acme({ action: 'import' }))).toBeGreaterThan(
+      0,
+    );
+    expect(sample(text, 'plugboard_batch_size_sum', acme({ action: 'import' }))).toBe(4);
+    expect(
+      sample(text, 'plugboard_partner_calls_total', acme({ outcome: 'transient', status: '5xx' })),
+    ).toBe(1);
+    expect(sample(text, 'plugboard_sandbox_seconds_count', acme({ action: 'send' }))).toBe(3);
+    expect(
+      sample(text, 'plugboard_http_requests_total', {
+        method: 'POST',
+        route: '/v1/installations/:id/events',
+        status: '2xx',
+      }),
+    ).toBe(4);
+    expect(
+      sample(text, 'plugboard_output_schema_mismatches_total', acme({ action: 'send' })),
+    ).toBeUndefined();
+    // Series that stay at zero in this run still announce themselves to Prometheus.
+    for (const name of [
+      'plugboard_rate_limit_waits_total',
+      'plugboard_rate_limit_wait_seconds',
+      'plugboard_retry_budget_exhausted_total',
+      'plugboard_sandbox_breaches_total',
+      'plugboard_output_schema_mismatches_total',
+      'plugboard_queue_depth',
+      'plugboard_consumer_lag_seconds',
+      'plugboard_intake_request_duration_seconds',
+      'plugboard_http_request_duration_seconds',
+    ]) {
+      expect(text).toContain(`# TYPE ${name} `);
+    }
+    // No tenant or installation ids in any label.
+    expect(text).not.toContain(t.installationId);
+    expect(text).not.toContain(t.tenantId);
+  });
+
+  it('shows queue depth and consumer lag while items wait on a slow partner', async () => {
+    partner.script((request) =>
+      (request.body as { text?: string } | null)?.text === 'slow'
+        ? { status: 200, body: { ok: true }, delayMs: 2500 }
+        : undefined,
+    );
+    const accepted = await call('post', events(), t.key)
+      .send({ action: 'send', data: { text: 'slow' } })
+      .expect(202);
+    const during = await eventually(
+      async () => {
+        const text = await scrape(call);
+        const depth = sample(text, 'plugboard_queue_depth', { queue: 'acme:send' });
+        return depth !== undefined && depth >= 1 ? text : undefined;
+      },
+      2000,
+      100,
+    );
+    expect(
+      sample(during, 'plugboard_consumer_lag_seconds', { queue: 'acme:send' }),
+    ).toBeGreaterThan(0);
+    await settledEvent(call, t.key, accepted.body.events[0].eventId);
+    const after = await scrape(call);
+    expect(sample(after, 'plugboard_queue_depth', { queue: 'acme:send' })).toBeUndefined();
+  });
+});
