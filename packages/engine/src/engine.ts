@@ -157,6 +157,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       transport,
       policy,
       tokens,
+      ...(request.oauth ? { oauth: request.oauth } : {}),
       timeoutMs,
       maxResponseBytes,
       // Message templates of outcomes rules may use the run's input, items, config and meta.

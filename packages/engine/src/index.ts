@@ -9,6 +9,7 @@ export type {
   EngineOptions,
   ItemOutcome,
   NodeTrace,
+  OAuthTokenProvider,
   RunError,
   RunMeta,
   RunRequest,

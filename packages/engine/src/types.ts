@@ -61,6 +61,22 @@ export interface RunRequest {
   transport?: Transport;
   /** Tenant quotas handed to the policy. */
   quotas?: TenantQuotas;
+  /**
+   * Access tokens of an `oauth2AuthorizationCode` installation, kept fresh by the host. When set,
+   * the bridge asks it for the token of every call instead of reading `credentials.accessToken`.
+   */
+  oauth?: OAuthTokenProvider;
+}
+
+/** The host's token store for one installation (authorization-code OAuth). */
+export interface OAuthTokenProvider {
+  /** A token valid for at least the refresh skew; refreshes first when it is not. */
+  accessToken(): Promise<string>;
+  /**
+   * The partner refused `rejected` (a 401): a fresh token. Concurrent callers that name the same
+   * rejected token share one refresh. Rejects with a coded error when the grant is gone.
+   */
+  refresh(rejected: string): Promise<string>;
 }
 
 export interface RunError {

@@ -118,6 +118,54 @@ describe('auth injection', () => {
     expect(result.status).toBe('succeeded');
     expect(result.calls.map((c) => c.status)).toEqual([401, 200]);
   });
+
+  it('oauth2 authorization code: presents the host token, and on a 401 asks the host once for a fresh one', async () => {
+    const def = withAuth({
+      type: 'oauth2AuthorizationCode',
+      authorizeUrl: `${partner.url}/authorize`,
+      tokenUrl: `${partner.url}/oauth/token`,
+    });
+    const refreshed: string[] = [];
+    const oauth = {
+      accessToken: () => Promise.resolve('at-stale-111'),
+      refresh: (rejected: string) => {
+        refreshed.push(rejected);
+        return Promise.resolve('at-fresh-222');
+      },
+    };
+    partner.handle((req) =>
+      req.headers.authorization === 'Bearer at-fresh-222'
+        ? { body: { echoed: req.headers.authorization } }
+        : { status: 401, body: { error: 'invalid_token' } },
+    );
+    const result = await engine.runAction(def, 'get', { oauth });
+    expect(result.status).toBe('succeeded');
+    expect(refreshed).toEqual(['at-stale-111']);
+    expect(result.calls.map((c) => c.status)).toEqual([401, 200]);
+    // The echoed token is masked like any credential.
+    expect(JSON.stringify(result)).not.toContain('at-fresh-222');
+  });
+
+  it('oauth2 authorization code: a second 401 after the refresh fails the call without another refresh', async () => {
+    const def = withAuth({
+      type: 'oauth2AuthorizationCode',
+      authorizeUrl: `${partner.url}/authorize`,
+      tokenUrl: `${partner.url}/oauth/token`,
+    });
+    let refreshes = 0;
+    const oauth = {
+      accessToken: () => Promise.resolve('at-one'),
+      refresh: () => {
+        refreshes++;
+        return Promise.resolve(`at-two-${refreshes}`);
+      },
+    };
+    partner.handle(() => ({ status: 401, body: { error: 'invalid_token' } }));
+    const result = await engine.runAction(def, 'get', { oauth });
+    expect(result.status).toBe('failed');
+    expect(result.error?.code).toBe('PARTNER_PERMANENT');
+    expect(refreshes).toBe(1);
+  });
 });
 
 // Polynomial rolling hash over UTF-16 code units, the same in the host and in the isolate, so the

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { AuthView } from '../definition.js';
 import { EngineError } from '../errors.js';
+import type { OAuthTokenProvider } from '../types.js';
 import type { Transport } from './transport.js';
 
 export interface AuthTarget {
@@ -111,7 +112,7 @@ async function fetchToken(
   };
 }
 
-function setHeader(headers: Record<string, string>, name: string, value: string): void {
+export function setHeader(headers: Record<string, string>, name: string, value: string): void {
   for (const key of Object.keys(headers))
     if (key.toLowerCase() === name.toLowerCase()) delete headers[key];
   headers[name.toLowerCase()] = value;
@@ -124,6 +125,8 @@ export interface AuthContext {
   timeoutMs: number;
   /** Secret values that appeared while authenticating (access tokens), for masking. */
   secrets: Set<string>;
+  /** Authorization-code tokens kept by the host; without it `credentials.accessToken` is used. */
+  oauth?: OAuthTokenProvider;
 }
 
 /**
@@ -178,10 +181,11 @@ export async function applyAuth(
       return;
     }
     case 'oauth2AuthorizationCode': {
-      // The runtime's OAuth flow keeps accessToken fresh; the engine only presents it.
-      if (credentials.accessToken !== undefined) {
-        setHeader(target.headers, 'authorization', `Bearer ${credentials.accessToken}`);
-      }
+      // The host's token store refreshes before expiry; a pre-issued token (contracts) is presented as is.
+      const token = context.oauth ? await context.oauth.accessToken() : credentials.accessToken;
+      if (token === undefined) return;
+      context.secrets.add(token);
+      setHeader(target.headers, 'authorization', `Bearer ${token}`);
       return;
     }
     default:

@@ -20,10 +20,10 @@ import type {
 } from '../definition.js';
 import { classifyError, EngineError, isCoded } from '../errors.js';
 import { maskDeep, maskText, secretList } from '../mask.js';
-import type { CallRecord, EngineLogger, RunMeta } from '../types.js';
+import type { CallRecord, EngineLogger, OAuthTokenProvider, RunMeta } from '../types.js';
 import { standardWebhooksSignature } from '../webhooks/signatures.js';
 import type { TokenCache } from './auth.js';
-import { applyAuth } from './auth.js';
+import { applyAuth, setHeader } from './auth.js';
 import type { Classification, PartnerAnswer, RuleEvaluator } from './classify.js';
 import { classifyOutcome } from './classify.js';
 import { hostAllowed, hostPatterns } from './hosts.js';
@@ -67,6 +67,8 @@ export interface BridgeContext {
   transport: Transport;
   policy: EgressPolicy;
   tokens: TokenCache;
+  /** Authorization-code tokens, from the host's token store. */
+  oauth?: OAuthTokenProvider;
   timeoutMs: number;
   maxResponseBytes: number;
   evaluateRules: RuleEvaluator;
@@ -317,6 +319,7 @@ export function createBridge(context: BridgeContext): Bridge {
       transport: context.transport,
       timeoutMs: context.timeoutMs,
       secrets: context.secrets,
+      ...(context.oauth ? { oauth: context.oauth } : {}),
     };
     const target = { url: new URL(url.href), headers: { ...headers } };
     await applyAuth(auth, context.credentials, target, authContext);
@@ -439,6 +442,21 @@ export function createBridge(context: BridgeContext): Bridge {
         await applyAuth(auth, context.credentials, target, authContext);
         continue;
       }
+      if (
+        response.status === 401 &&
+        auth?.type === 'oauth2AuthorizationCode' &&
+        context.oauth &&
+        !refreshedToken
+      ) {
+        // Revoked or expired early: the host refreshes (once for every call that saw this token).
+        refreshedToken = true;
+        const rejected = bearerOf(target.headers);
+        const fresh = await context.oauth.refresh(rejected ?? '');
+        context.secrets.add(fresh);
+        target.headers = { ...headers };
+        setHeader(target.headers, 'authorization', `Bearer ${fresh}`);
+        continue;
+      }
       if (verdict.class === 'success') return { ok: true, response: answer };
       if (verdict.class === 'transient' && (await retryAfter(callCtx, outcome))) continue;
       if (request.raw) return { ok: true, response: answer };
@@ -532,4 +550,9 @@ function policyFailure(error: unknown): EngineError {
   }
   if (isCoded(error)) return new EngineError(error.code, error.message, error.details);
   return new EngineError('ENGINE_ERROR', `the egress policy failed: ${String(error)}`);
+}
+
+function bearerOf(headers: Record<string, string>): string | undefined {
+  const value = headers.authorization;
+  return value?.startsWith('Bearer ') ? value.slice('Bearer '.length) : undefined;
 }
