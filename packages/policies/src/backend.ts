@@ -123,6 +123,11 @@ export interface Inspection {
 export interface PolicyBackend {
   readonly kind: 'memory' | 'redis';
   acquire(request: AcquireRequest): Promise<AcquireResult>;
+  /**
+   * Moves the schedule of the listed buckets later by `byMs`, when a reserved token was used
+   * late: the requests after it keep their distance from the late one.
+   */
+  shift(buckets: string[], byMs: number): Promise<void>;
   /** Extends the listed leases if they still exist (an expired lease is not brought back). */
   renew(slots: string[], leaseId: string, ttlMs: number): Promise<void>;
   release(request: ReleaseRequest): Promise<void>;

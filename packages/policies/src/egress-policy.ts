@@ -310,6 +310,9 @@ export function createEgressPolicy(options: EgressPolicyOptions): Policy {
     }
     try {
       const leaseId = randomUUID();
+      const partnerKeys = plan.layers
+        .filter((layer) => layer.layer === 'partner' || layer.layer === 'partner-endpoint')
+        .map((layer) => layer.bucket.key);
       let blockedBy: 'rate' | 'pause' | 'concurrency' | undefined;
       let blockedLayer: string | undefined;
       for (;;) {
@@ -329,7 +332,16 @@ export function createEgressPolicy(options: EgressPolicyOptions): Policy {
           throw error;
         }
         if (result.granted) {
-          if (result.delayMs > 0) await clock.sleep(result.delayMs);
+          if (result.delayMs > 0) {
+            const due = clock.now() + result.delayMs;
+            await clock.sleep(result.delayMs);
+            // Woke late: move the partner schedule by as much, so the calls after this one
+            // keep a full interval from it and the partner's window still holds.
+            const late = clock.now() - due;
+            if (late > 2 && partnerKeys.length > 0) {
+              await backend.shift(partnerKeys, late).catch(() => undefined);
+            }
+          }
           const waited = clock.now() - started;
           if (blockedBy !== undefined && waited > 0) {
             emit({

@@ -100,6 +100,15 @@ export class MemoryBackend implements PolicyBackend {
     });
   }
 
+  shift(buckets: string[], byMs: number): Promise<void> {
+    const now = this.clock.now();
+    for (const key of buckets) {
+      const tat = this.tats.get(key);
+      if (tat !== undefined && tat > now) this.write(this.tats, key, tat + byMs);
+    }
+    return Promise.resolve();
+  }
+
   renew(slots: string[], leaseId: string, ttlMs: number): Promise<void> {
     const now = this.clock.now();
     for (const key of slots) {

@@ -12,7 +12,7 @@ import {
   type RetryBudgetRequest,
   type RetryBudgetResult,
 } from './backend.js';
-import { ACQUIRE, INSPECT, RELEASE, RENEW, TRY_RETRY } from './redis-scripts.js';
+import { ACQUIRE, INSPECT, RELEASE, RENEW, SHIFT, TRY_RETRY } from './redis-scripts.js';
 
 export interface RedisBackendOptions {
   /** An ioredis client to use (not closed by `close()`), or `url` to let the backend own one. */
@@ -46,6 +46,7 @@ class Script {
 const scripts = {
   acquire: new Script(ACQUIRE),
   renew: new Script(RENEW),
+  shift: new Script(SHIFT),
   release: new Script(RELEASE),
   tryRetry: new Script(TRY_RETRY),
   inspect: new Script(INSPECT),
@@ -120,6 +121,11 @@ export class RedisBackend implements PolicyBackend {
       blockedBy: String(reply[2]) as 'rate' | 'pause' | 'concurrency',
       index: Number(reply[3]),
     };
+  }
+
+  async shift(buckets: string[], byMs: number): Promise<void> {
+    if (buckets.length === 0) return;
+    await this.run(scripts.shift, buckets, [byMs]);
   }
 
   async renew(slots: string[], leaseId: string, ttlMs: number): Promise<void> {

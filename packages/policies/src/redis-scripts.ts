@@ -92,6 +92,18 @@ end
 return reply
 `;
 
+// KEYS: buckets. ARGV: byMs. Only a schedule still in the future moves.
+export const SHIFT = `${NOW}
+for i = 1, #KEYS do
+  local tat = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if tat > now then
+    local moved = tat + tonumber(ARGV[1])
+    redis.call('SET', KEYS[i], string.format('%.3f', moved), 'PX', math.ceil(moved - now) + 1)
+  end
+end
+return 1
+`;
+
 // KEYS: leased slot sets. ARGV: leaseId, ttlMs. XX: an expired (removed) lease is not revived.
 export const RENEW = `${NOW}
 for i = 1, #KEYS do

@@ -47,6 +47,18 @@ export function backendContract(make: () => PolicyBackend): void {
     expect(fastOnly).toMatchObject({ granted: true, buckets: [{ remaining: 3 }] });
   });
 
+  it('moves a future schedule by a late start, and leaves an idle bucket alone', async () => {
+    const backend = make();
+    const busy = { key: `b-${randomUUID()}`, intervalMs: 1000, burst: 1 };
+    const idle = { key: `b-${randomUUID()}`, intervalMs: 1000, burst: 1 };
+    await backend.acquire({ buckets: [busy], pauses: [], slots: [] });
+    await backend.shift([busy.key, idle.key], 500);
+    const inspection = await backend.inspect({ buckets: [busy, idle], pauses: [], slots: [] });
+    expect(inspection.buckets[0]?.resetMs).toBeGreaterThan(1400);
+    expect(inspection.buckets[0]?.resetMs).toBeLessThanOrEqual(1500);
+    expect(inspection.buckets[1]).toEqual({ remaining: 1, resetMs: 0 });
+  });
+
   it('holds a slot per lease until release or expiry', async () => {
     const backend = make();
     const slots = [{ key: `s-${randomUUID()}`, limit: 2 }];
