@@ -26,6 +26,7 @@ import { RouteModule } from './routes/route.module.js';
 import { ENGINE, PLATFORM } from './platform/ports.js';
 import type { Engine, Platform } from './platform/ports.js';
 import { TenantModule } from './tenants/tenant.module.js';
+import { VersioningModule } from './versioning/versioning.module.js';
 
 /** Things built before Nest starts (config, database, keys, queue, engine), handed in as values. */
 export interface Core {
@@ -64,6 +65,7 @@ const features = [
   CatalogModule,
   InstallationModule,
   RouteModule,
+  VersioningModule,
 ];
 
 @Module({})

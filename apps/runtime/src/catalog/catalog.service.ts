@@ -23,6 +23,14 @@ export interface PublishOutcome {
   connector?: { id: string; version: string; digest: string };
 }
 
+/** Told after a version is stored, e.g. to roll it out; its failure never undoes the publish. */
+export type PublishedListener = (published: {
+  id: string;
+  version: string;
+  principal: Principal | 'system';
+  correlationId?: string;
+}) => Promise<void>;
+
 function versionView(v: ConnectorVersionEntity) {
   return {
     connectorId: v.connectorId,
@@ -36,6 +44,7 @@ function versionView(v: ConnectorVersionEntity) {
 @Injectable()
 export class CatalogService {
   private readonly versionCache = new Map<string, ConnectorVersionEntity>();
+  private readonly publishedListeners: PublishedListener[] = [];
 
   constructor(
     @Inject(CatalogRepository) private readonly catalog: CatalogRepository,
@@ -45,6 +54,10 @@ export class CatalogService {
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  onPublished(listener: PublishedListener): void {
+    this.publishedListeners.push(listener);
+  }
 
   async publish(
     bundle: Bundle,
@@ -137,6 +150,19 @@ export class CatalogService {
         manager,
       );
     });
+    for (const listener of this.publishedListeners) {
+      try {
+        await listener({ id, version, principal, correlationId });
+      } catch (error) {
+        this.logger.error(
+          {
+            connector: `${id}@${version}`,
+            err: error instanceof Error ? error.message : String(error),
+          },
+          'a publish listener failed; the version stays published',
+        );
+      }
+    }
     return { status: 201, report, connector: { id, version, digest: bundle.digest } };
   }
 
@@ -243,7 +269,9 @@ export class CatalogService {
     correlationId?: string,
   ) {
     const v = await this.getVersion(id, version);
-    await this.catalog.setDeprecation(v.id, body);
+    // When it was deprecated is what the `Deprecation` response header carries.
+    const deprecation = { ...body, deprecatedAt: new Date().toISOString() };
+    await this.catalog.setDeprecation(v.id, deprecation);
     this.versionCache.delete(v.id);
     await this.audit.record({
       actor: principal,
@@ -254,7 +282,7 @@ export class CatalogService {
       details: body,
       correlationId,
     });
-    return { ...versionView({ ...v, deprecation: body }) };
+    return { ...versionView({ ...v, deprecation }) };
   }
 
   /** A consumer contract must hold for the current version, or every future publish would be refused. */

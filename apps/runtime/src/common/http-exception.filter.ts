@@ -28,7 +28,12 @@ export function statusOf(code: DomainErrorCode): number {
     case 'VERSION_EXISTS':
     case 'IDEMPOTENCY_CONFLICT':
     case 'INSTALLATION_DISABLED':
+    case 'ROLLOUT_STATE_CONFLICT':
       return 409;
+    case 'API_VERSION_UNKNOWN':
+      return 400;
+    case 'CONNECTOR_VERSION_SUNSET':
+      return 410;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
     case 'RATE_LIMITED':

@@ -15,6 +15,12 @@ import { RunEntity } from '../execution/run.entity.js';
 import { InstallationEntity } from '../installations/installation.entity.js';
 import { TenantEntity } from '../tenants/tenant.entity.js';
 import { InitialSchema1764806400000 } from './migrations/1764806400000-initial-schema.js';
+import { Versioning1764950400000 } from './migrations/1764950400000-versioning.js';
+import {
+  RolloutEntity,
+  RolloutMoveEntity,
+  RolloutPolicyEntity,
+} from '../versioning/rollout.entity.js';
 import { Observability1764910000000 } from './migrations/1764910000000-observability.js';
 import { RoutesAndTriggers1764900000000 } from './migrations/1764900000000-routes-and-triggers.js';
 import { RouteDeliveryEntity } from '../routes/route-delivery.entity.js';
@@ -38,12 +44,16 @@ export const ENTITIES = [
   RouteDeliveryEntity,
   TriggerRecordEntity,
   TriggerStateEntity,
+  RolloutPolicyEntity,
+  RolloutEntity,
+  RolloutMoveEntity,
 ];
 
 export const MIGRATIONS = [
   InitialSchema1764806400000,
   RoutesAndTriggers1764900000000,
   Observability1764910000000,
+  Versioning1764950400000,
 ];
 
 export function dataSourceOptions(config: RuntimeConfig): DataSourceOptions {

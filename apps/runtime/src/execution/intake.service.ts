@@ -13,6 +13,7 @@ import { InstallationService } from '../installations/installation.service.js';
 import type { ConnectorVersionEntity } from '../catalog/connector-version.entity.js';
 import type { EventEntity } from './event.entity.js';
 import { EventRepository } from './event.repository.js';
+import { PayloadMigrationService } from '../versioning/payload-migration.service.js';
 import { QUEUE } from './queue.js';
 import { RunObserver } from '../observability/run-observer.service.js';
 import type { WorkQueue } from './queue.js';
@@ -64,6 +65,7 @@ export class IntakeService {
     @Inject(QUEUE) private readonly queue: WorkQueue,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PayloadMigrationService) private readonly migrations: PayloadMigrationService,
     @Inject(RunObserver) private readonly observer: RunObserver,
   ) {}
 
@@ -159,7 +161,17 @@ export class IntakeService {
           message: `${connector.connectorId}@${connector.version} has no action ${action}`,
         });
       } else {
-        issues.push(...check(schema, item.data ?? null, `${prefix(index)}/data`));
+        // A payload written for an older version is migrated forward before it is validated.
+        const prepared = await this.migrations.prepare(
+          connector,
+          action,
+          item.data ?? null,
+          typeof item.schemaVersion === 'string' ? item.schemaVersion : headers.schemaVersion,
+          `${prefix(index)}/data`,
+          (data) => check(schema, data, `${prefix(index)}/data`),
+        );
+        item.data = prepared.data;
+        issues.push(...prepared.issues);
       }
       const text = canonical({ action, data: item.data ?? null });
       if (Buffer.byteLength(text) > MAX_EVENT_BYTES) {
@@ -209,10 +221,8 @@ export class IntakeService {
           idempotencyKey: key,
           bodyHash,
           data: item.data ?? null,
-          schemaVersion:
-            typeof item.schemaVersion === 'string'
-              ? item.schemaVersion
-              : (headers.schemaVersion ?? null),
+          // The shape the data now has: it was migrated to and validated against this version.
+          schemaVersion: connector.version,
           state,
           enqueued: this.queue.durable ? 0 : 1,
           leaseOwner: null,

@@ -14,6 +14,8 @@ import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CorrelationId, CurrentPrincipal, RequireScopes } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { BodySchemaPipe } from '../common/body.pipe.js';
+import { DomainError } from '../common/domain-error.js';
+import { UpgradeService } from '../versioning/upgrade.service.js';
 import { InstallationService } from './installation.service.js';
 import type { CreateInstallation, UpdateInstallation } from './installation.service.js';
 
@@ -43,13 +45,22 @@ const updateSchema = {
     credentials: credentialsSchema,
     quotas: { type: 'object' },
     status: { enum: ['enabled', 'disabled'] },
+    events: {
+      type: 'array',
+      items: { type: 'string' },
+      maxItems: 50,
+      description: 'with ?dryRun=true: the events to replay (default: the last 50)',
+    },
   },
 };
 
 @ApiTags('installations')
 @Controller('v1/installations')
 export class InstallationController {
-  constructor(@Inject(InstallationService) private readonly installations: InstallationService) {}
+  constructor(
+    @Inject(InstallationService) private readonly installations: InstallationService,
+    @Inject(UpgradeService) private readonly upgrades: UpgradeService,
+  ) {}
 
   @Post()
   @RequireScopes('installations:write')
@@ -80,16 +91,34 @@ export class InstallationController {
   @Patch(':id')
   @RequireScopes('installations:write')
   @ApiOperation({
-    summary: 'Update config, rotate credentials, change range (upgrade), enable or disable',
+    summary:
+      'Update config, rotate credentials, change version (upgrade; ?dryRun=true replays recent events through both versions offline), enable or disable',
   })
   @ApiBody({ schema: updateSchema })
   update(
     @Param('id') id: string,
-    @Body(new BodySchemaPipe(updateSchema)) body: UpdateInstallation,
+    @Body(new BodySchemaPipe(updateSchema)) body: UpdateInstallation & { events?: string[] },
     @CurrentPrincipal() principal: Principal,
     @CorrelationId() correlationId: string,
+    @Query('dryRun') dryRun?: string,
   ) {
-    return this.installations.update(id, body, principal, correlationId);
+    const { events, ...update } = body;
+    if (dryRun === 'true') {
+      if (update.version === undefined)
+        throw new DomainError('VALIDATION_FAILED', 'a dry run needs the version to try', {
+          errors: [{ pointer: '/version', code: 'REQUIRED', message: 'name the version to try' }],
+        });
+      return this.upgrades.dryRun(
+        id,
+        { version: update.version, ...(update.config ? { config: update.config } : {}), events },
+        principal,
+      );
+    }
+    if (events !== undefined)
+      throw new DomainError('VALIDATION_FAILED', 'events only go with ?dryRun=true', {
+        errors: [{ pointer: '/events', code: 'DRY_RUN_ONLY', message: 'add ?dryRun=true' }],
+      });
+    return this.installations.update(id, update, principal, correlationId);
   }
 
   @Delete(':id')

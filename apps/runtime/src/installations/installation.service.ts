@@ -206,9 +206,15 @@ export class InstallationService {
           'the update is invalid',
         );
       }
-      connector = await this.catalog.resolve(installation.connectorId, input.version);
+      // A bare version ("2.0.0") is an upgrade to exactly it, after which the installation follows
+      // its compatible updates (^2.0.0); "=2.0.0" pins, any other range is taken as given.
+      const exact = /^\d/.test(input.version) ? semver.valid(input.version) : null;
+      connector = await this.catalog.resolve(
+        installation.connectorId,
+        exact ? `=${exact}` : input.version,
+      );
       const from = installation.version;
-      installation.range = input.version;
+      installation.range = exact ? `^${exact}` : input.version;
       installation.version = connector.version;
       if (from !== connector.version) actions.push('installation.upgraded');
     }
@@ -216,7 +222,13 @@ export class InstallationService {
     const issues = this.checkConfig(connector, config);
     if (input.credentials !== undefined)
       issues.push(...checkCredentials(connector.definition.auth, input.credentials));
-    if (issues.length > 0) this.refuse(issues, 'the update is invalid');
+    if (issues.length > 0)
+      this.refuse(
+        issues,
+        input.version !== undefined
+          ? `the installation does not fit ${connector.id}; send what does in the same PATCH`
+          : 'the update is invalid',
+      );
     installation.config = config;
     if (input.name !== undefined) installation.name = input.name;
     if (input.quotas !== undefined) installation.quotas = input.quotas;
