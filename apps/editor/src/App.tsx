@@ -92,6 +92,7 @@ export function App() {
 function NavLink({ route, current, label }: { route: Route; current: Route; label: string }) {
   const active =
     route.name === current.name ||
+    (route.name === 'editor' && current.name === 'drafts') ||
     (route.name === 'catalog' && current.name === 'connector') ||
     (route.name === 'installations' &&
       (current.name === 'installation' || current.name === 'enable'));
@@ -118,6 +119,8 @@ function Screen({ route, roles }: { route: Route; roles: ReturnType<typeof roles
       ) : (
         <Forbidden what="the builder" />
       );
+    case 'drafts':
+      return roles.publisher ? <Editor start /> : <Forbidden what="the builder" />;
     case 'installations':
       return <Installations />;
     case 'installation':

@@ -4,6 +4,7 @@ export type Route =
   | { name: 'catalog' }
   | { name: 'connector'; id: string }
   | { name: 'editor'; draftId?: string }
+  | { name: 'drafts' }
   | { name: 'installations' }
   | { name: 'installation'; id: string }
   | { name: 'enable'; connectorId: string; version?: string };
@@ -18,6 +19,8 @@ export function parseRoute(hash: string): Route {
       return parts[1] ? { name: 'connector', id: parts[1] } : { name: 'catalog' };
     case 'editor':
       return parts[1] ? { name: 'editor', draftId: parts[1] } : { name: 'editor' };
+    case 'drafts':
+      return { name: 'drafts' };
     case 'installations':
       return parts[1] ? { name: 'installation', id: parts[1] } : { name: 'installations' };
     case 'enable':
@@ -37,6 +40,8 @@ export function href(route: Route): string {
       return `#/connectors/${encodeURIComponent(route.id)}`;
     case 'editor':
       return route.draftId ? `#/editor/${encodeURIComponent(route.draftId)}` : '#/editor';
+    case 'drafts':
+      return '#/drafts';
     case 'installations':
       return '#/installations';
     case 'installation':

@@ -2,6 +2,7 @@ import type { DefinitionLike, FlowLayout, FlowLike, FlowRef, Position } from '..
 
 export const COLUMN_WIDTH = 280;
 export const ROW_HEIGHT = 130;
+export const WRAP_COLUMNS = 10;
 
 /**
  * Layered left-to-right layout for flows that carry no positions (imported or hand-written
@@ -39,26 +40,27 @@ export function autoLayout(flow: FlowLike): FlowLayout {
 
   const bodyBand = new Set(flow.nodes.filter((n) => typeof n.parent === 'string').map((n) => n.id));
   const rowsUsed = new Map<string, number>();
-  const layout: FlowLayout = {};
-  for (const id of ids) {
+  const spots = ids.map((id) => {
     const col = column.get(id) ?? 0;
-    const band = bodyBand.has(id) ? 'body' : 'main';
-    const key = `${band}:${col}`;
+    const body = bodyBand.has(id);
+    const key = `${body ? 'body' : 'main'}:${col}`;
     const row = rowsUsed.get(key) ?? 0;
     rowsUsed.set(key, row + 1);
+    return { id, col, row, body };
+  });
+  const most = (band: string): number =>
+    Math.max(0, ...[...rowsUsed].filter(([k]) => k.startsWith(band)).map(([, v]) => v));
+  const mainRows = Math.max(1, most('main'));
+  const bodyRows = most('body');
+  // Long chains wrap onto further bands of WRAP_COLUMNS, so a 200-step flow reads as a page, not a line.
+  const bandRows = mainRows + bodyRows + 1;
+  const layout: FlowLayout = {};
+  for (const { id, col, row, body } of spots) {
+    const band = Math.floor(col / WRAP_COLUMNS);
     layout[id] = {
-      x: col * COLUMN_WIDTH,
-      y: (band === 'body' ? 2 : 0) * ROW_HEIGHT + row * ROW_HEIGHT,
+      x: (col % WRAP_COLUMNS) * COLUMN_WIDTH,
+      y: (band * bandRows + (body ? mainRows : 0) + row) * ROW_HEIGHT,
     };
-  }
-  // Body rows start below the deepest main row so the two bands never overlap.
-  const mainRows = Math.max(
-    0,
-    ...[...rowsUsed].filter(([k]) => k.startsWith('main')).map(([, v]) => v),
-  );
-  for (const id of bodyBand) {
-    const position = layout[id];
-    if (position) position.y += Math.max(0, mainRows - 2) * ROW_HEIGHT;
   }
   return layout;
 }

@@ -67,6 +67,21 @@ describe('definition <-> graph', () => {
     expect(new Set(spots).size).toBe(spots.length);
   });
 
+  it('wraps a long chain onto several bands instead of one endless row', () => {
+    const nodes = Array.from({ length: 35 }, (_, i) => ({
+      id: `n${i}`,
+      type: 'transform',
+      expression: 'input',
+    }));
+    const edges = nodes.slice(1).map((n, i) => ({ from: `n${i}`, to: n.id }));
+    const layout = autoLayout({ nodes, edges });
+    const xs = Object.values(layout).map((p) => p.x);
+    expect(Math.max(...xs)).toBeLessThan(10 * 280);
+    const spots = Object.values(layout).map((p) => `${p.x},${p.y}`);
+    expect(new Set(spots).size).toBe(35);
+    expect(layout.n10!.y).toBeGreaterThan(layout.n9!.y);
+  });
+
   it('keeps no layout until a node is moved, then keeps every position in `layout`', () => {
     const def = makeConnector();
     const { nodes, edges } = flowToGraph(def, create);

@@ -37,14 +37,14 @@ import {
 import type { Draft } from '../state/drafts.js';
 import { historyReducer, initHistory } from '../state/history.js';
 
-export function Editor({ draftId }: { draftId?: string }) {
+export function Editor({ draftId, start = false }: { draftId?: string; start?: boolean }) {
   const draft = draftId ? loadDraft(draftId) : undefined;
   useEffect(() => {
-    if (!draftId) {
+    if (!draftId && !start) {
       const current = currentDraftId();
       if (current && loadDraft(current)) navigate({ name: 'editor', draftId: current });
     }
-  }, [draftId]);
+  }, [draftId, start]);
   if (!draft) return <StartScreen missing={!!draftId} />;
   return (
     <ReactFlowProvider key={draft.draftId}>
@@ -120,7 +120,7 @@ function StartScreen({ missing }: { missing: boolean }) {
                   className="btn btn-small btn-danger-ghost"
                   onClick={() => {
                     deleteDraft(d.draftId);
-                    navigate({ name: 'editor' });
+                    navigate({ name: 'drafts' });
                     window.location.reload();
                   }}
                 >
@@ -381,6 +381,9 @@ function Workspace({ draft }: { draft: Draft }) {
       <div className={`workspace${dockOpen ? '' : ' dock-closed'}`}>
         <aside className="sidebar">
           <div className="sidebar-head">
+            <a className="back-link" href={href({ name: 'drafts' })}>
+              ← Drafts
+            </a>
             <div className="connector-name" title={definition.id}>
               {definition.name || definition.id}
             </div>
