@@ -5,83 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TENANT_SCOPES, api, publish } from '../support/api.js';
 import type { Call } from '../support/api.js';
 import { makeConnector } from '../support/factories.js';
-import type { Definition } from '../support/factories.js';
 import { startFakePartner } from '../support/fake-partner.js';
 import type { FakePartner } from '../support/fake-partner.js';
 import { eventually, startRuntime } from '../support/runtime.js';
 import type { RuntimeProcess } from '../support/runtime.js';
-
-/** A partner list endpoint with cursor pagination: `after` is inclusive, like many "since" APIs. */
-function feedConnector(url: string): Definition {
-  return {
-    id: 'feed',
-    version: '1.0.0',
-    name: 'Feed',
-    description: 'Test connector whose items are polled with cursor pagination.',
-    categories: ['test'],
-    publisher: 'Plugboard tests',
-    base: { url, allowedHosts: ['127.0.0.1'] },
-    auth: { type: 'bearer' },
-    limits: { retry: { maxAttempts: 1 } },
-    schemas: {
-      Item: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['id', 'title'],
-        properties: { id: { type: 'integer' }, title: { type: 'string' } },
-        examples: [{ id: 1, title: 'first' }],
-      },
-    },
-    actions: {
-      ping: {
-        title: 'Ping',
-        description: 'Checks the API answers.',
-        urgency: 'realtime',
-        input: { type: 'object' },
-        output: { type: 'object', additionalProperties: true },
-        flow: {
-          nodes: [
-            { id: 'call', type: 'http', method: 'GET', path: '/ping' },
-            { id: 'done', type: 'output', value: 'steps.call.body' },
-          ],
-          edges: [{ from: 'call', to: 'done' }],
-        },
-      },
-    },
-    triggers: {
-      items: {
-        kind: 'poll',
-        title: 'New items',
-        event: { $ref: '#/schemas/Item' },
-        poll: { intervalMs: 1000, cursor: { initial: 0, from: 'cursor' } },
-        flow: {
-          nodes: [
-            {
-              id: 'list',
-              type: 'http',
-              method: 'GET',
-              path: '/items',
-              // The engine sends limitParam only for offset and page pagination.
-              query: { after: '{{ input.cursor }}', limit: '2' },
-              pagination: {
-                kind: 'cursor',
-                items: 'body.items',
-                cursor: { param: 'after', from: 'body.next' },
-              },
-            },
-            {
-              id: 'done',
-              type: 'output',
-              value:
-                "{ 'records': steps.list.items, 'cursor': $count(steps.list.items) > 0 ? $max(steps.list.items.id) : input.cursor }",
-            },
-          ],
-          edges: [{ from: 'list', to: 'done' }],
-        },
-      },
-    },
-  };
-}
+import { feedConnector } from './route-fixtures.js';
 
 let feed: FakePartner;
 let target: FakePartner;

@@ -4,6 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, repoRoot } from '../support/runtime.js';
 import type { Call } from '../support/api.js';
+import type { FakePartner } from '../support/fake-partner.js';
 import type { Definition } from '../support/factories.js';
 
 function loadConnector(name: string): { definition: Definition; contracts: unknown[] } {
@@ -92,4 +93,142 @@ export async function settleAt(count: () => number, n: number, quietMs = 1500): 
   await eventually(async () => (count() >= n ? true : undefined), 20_000);
   await new Promise((r) => setTimeout(r, quietMs));
   return count();
+}
+
+/** A partner list endpoint with cursor pagination: `after` is inclusive, like many "since" APIs. */
+export function feedConnector(url: string): Definition {
+  return {
+    id: 'feed',
+    version: '1.0.0',
+    name: 'Feed',
+    description: 'Test connector whose items are polled with cursor pagination.',
+    categories: ['test'],
+    publisher: 'Plugboard tests',
+    base: { url, allowedHosts: ['127.0.0.1'] },
+    auth: { type: 'bearer' },
+    limits: { retry: { maxAttempts: 1 } },
+    schemas: {
+      Item: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'title'],
+        properties: { id: { type: 'integer' }, title: { type: 'string' } },
+        examples: [{ id: 1, title: 'first' }],
+      },
+    },
+    actions: {
+      ping: {
+        title: 'Ping',
+        description: 'Checks the API answers.',
+        urgency: 'realtime',
+        input: { type: 'object' },
+        output: { type: 'object', additionalProperties: true },
+        flow: {
+          nodes: [
+            { id: 'call', type: 'http', method: 'GET', path: '/ping' },
+            { id: 'done', type: 'output', value: 'steps.call.body' },
+          ],
+          edges: [{ from: 'call', to: 'done' }],
+        },
+      },
+    },
+    triggers: {
+      items: {
+        kind: 'poll',
+        title: 'New items',
+        event: { $ref: '#/schemas/Item' },
+        poll: { intervalMs: 1000, cursor: { initial: 0, from: 'cursor' } },
+        flow: {
+          nodes: [
+            {
+              id: 'list',
+              type: 'http',
+              method: 'GET',
+              path: '/items',
+              // The engine sends limitParam only for offset and page pagination.
+              query: { after: '{{ input.cursor }}', limit: '2' },
+              pagination: {
+                kind: 'cursor',
+                items: 'body.items',
+                cursor: { param: 'after', from: 'body.next' },
+              },
+            },
+            {
+              id: 'done',
+              type: 'output',
+              value:
+                "{ 'records': steps.list.items, 'cursor': $count(steps.list.items) > 0 ? $max(steps.list.items.id) : input.cursor }",
+            },
+          ],
+          edges: [{ from: 'list', to: 'done' }],
+        },
+      },
+    },
+  };
+}
+
+/** A partner that fails about a third of the calls, so retries land out of their first order. */
+export function failRandomly(partner: FakePartner, applied: string[], rate = 0.35): void {
+  partner.script((request) => {
+    if (request.path !== '/messages') return undefined;
+    if (Math.random() < rate) return { status: 503, body: { error: 'try again' } };
+    // Replays of an applied idempotency key are answered from the partner's cache, not here.
+    applied.push((request.body as { text: string }).text);
+    return { status: 200, body: { ok: true } };
+  });
+}
+
+/** The acme connector's signed `issue` webhook (X-Signature, X-Delivery) of the test factories. */
+export function deliverAcme(
+  call: Call,
+  installationId: string,
+  secret: string,
+  payload: unknown,
+  delivery: string,
+) {
+  const body = JSON.stringify(payload);
+  return call('post', `/hooks/${installationId}/issue`, '')
+    .set('content-type', 'application/json')
+    .set('x-delivery', delivery)
+    .set('x-signature', `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`)
+    .send(body);
+}
+
+/** acme's issue webhook into its own send action, ordered by the record's `key`. */
+export function orderedRoute(installationId: string) {
+  return {
+    name: 'ordered',
+    source: { installationId, trigger: 'issue' },
+    target: { installationId, action: 'send' },
+    mapping: "{ 'text': key & ':' & $string(seq), 'n': seq }",
+    ordering: { key: 'key' },
+    sample: { key: 'alpha', seq: 0 },
+  };
+}
+
+/** Sends `perKey` events for each key, interleaved, then waits until the partner applied them all. */
+export async function sendInterleaved(
+  send: (payload: { key: string; seq: number }, delivery: string) => Promise<unknown>,
+  keys: string[],
+  perKey: number,
+  applied: string[],
+): Promise<void> {
+  for (let seq = 0; seq < perKey; seq++)
+    for (const key of keys) await send({ key, seq }, `${key}-${seq}`);
+  await eventually(
+    async () => (applied.length >= keys.length * perKey ? true : undefined),
+    90_000,
+    200,
+  );
+  await new Promise((r) => setTimeout(r, 1000));
+}
+
+/** The sequence numbers each key reached the partner in. */
+export function orderPerKey(applied: string[], keys: string[]): Record<string, number[]> {
+  return Object.fromEntries(
+    keys.map((key) => [
+      key,
+      applied.filter((text) => text.startsWith(`${key}:`)).map((x) => Number(x.split(':')[1])),
+    ]),
+  );
 }

@@ -75,30 +75,35 @@ export class PollSchedulerService implements OnApplicationBootstrap, OnModuleDes
   private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.tickRunning = this.tick()
-        .catch((error: unknown) =>
-          this.logger.error(
-            { err: error instanceof Error ? error.message : String(error) },
-            'route and trigger loop failed',
-          ),
-        )
-        .finally(() => {
-          this.tickRunning = undefined;
-          this.schedule();
-        });
+      this.tickRunning = this.tick().finally(() => {
+        this.tickRunning = undefined;
+        this.schedule();
+      });
     }, TICK_MS);
   }
 
+  /** Each part runs on its own, so a failing one (say, a poll query) never stalls the others. */
   private async tick(): Promise<void> {
-    await this.ordering.tick();
+    await this.guard('ordered delivery', () => this.ordering.tick());
     const now = Date.now();
     if (now >= this.nextScan) {
       this.nextScan = now + POLL_SCAN_MS;
-      await this.startDuePolls(now);
+      await this.guard('poll scheduling', () => this.startDuePolls(now));
     }
     if (now >= this.nextRecovery) {
       this.nextRecovery = now + RECOVERY_MS;
-      await this.recover(now);
+      await this.guard('record recovery', () => this.recover(now));
+    }
+  }
+
+  private async guard(part: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.logger.error(
+        { err: error instanceof Error ? error.message : String(error), part },
+        'route and trigger loop failed',
+      );
     }
   }
 

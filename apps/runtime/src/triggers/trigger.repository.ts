@@ -94,9 +94,8 @@ export class TriggerRepository {
   async ensureStates(now: number): Promise<void> {
     await nativeQuery(
       this.db,
-      `INSERT INTO trigger_states (installation_id, trigger_name, tenant_id, cursor, lease_owner, lease_expires_at,
-         next_poll_at, failures, last_error, last_polled_at, last_success_at, records_total)
-       SELECT DISTINCT r.source_installation_id, r.source_trigger, r.tenant_id, NULL, NULL, NULL, :now, 0, NULL, NULL, NULL, 0
+      `INSERT INTO trigger_states (installation_id, trigger_name, tenant_id, next_poll_at, failures, records_total)
+       SELECT DISTINCT r.source_installation_id, r.source_trigger, r.tenant_id, CAST(:now AS BIGINT), 0, 0
        FROM routes r WHERE r.enabled = 1 AND r.source_kind = 'poll' AND NOT EXISTS (
          SELECT 1 FROM trigger_states s WHERE s.installation_id = r.source_installation_id AND s.trigger_name = r.source_trigger)
        ON CONFLICT DO NOTHING`,
