@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, standardSetup } from '../support/api.js';
+import { api, makeTenant, standardSetup } from '../support/api.js';
 import type { Call, TenantSetup } from '../support/api.js';
 import { startFakePartner } from '../support/fake-partner.js';
 import type { FakePartner } from '../support/fake-partner.js';
@@ -152,5 +152,50 @@ describe('/metrics', () => {
     await settledEvent(call, t.key, accepted.body.events[0].eventId);
     const after = await scrape(call);
     expect(sample(after, 'plugboard_queue_depth', { queue: 'acme:send' })).toBeUndefined();
+  });
+});
+
+describe('GET /v1/installations/:id/health', () => {
+  it('reports success rate, latency, duplicates, queue, policy state, last success and SLO budgets', async () => {
+    const health = await call('get', `/v1/installations/${t.installationId}/health`, t.key).expect(
+      200,
+    );
+    // After the scripted run above: 7 items delivered, none lost; 2 duplicates of 10 offered.
+    expect(health.body).toMatchObject({
+      installationId: t.installationId,
+      connectorId: 'acme',
+      version: '1.0.0',
+      successRate: { '1h': 1, '24h': 1 },
+      duplicates: { offered: 10, duplicates: 2, rate: 0.2 },
+      queue: { depth: 0, lagSeconds: 0 },
+      slo: {
+        objectives: { delivery: { target: 0.99, withinMs: 60_000 }, success: { target: 0.995 } },
+        windows: {
+          '1h': { total: 7, succeeded: 7, failed: 0, errorBudgetLeft: { success: 1, latency: 1 } },
+        },
+      },
+    });
+    expect(health.body.deliveryLatencyMs.samples).toBe(7);
+    expect(health.body.deliveryLatencyMs.p50).toBeGreaterThanOrEqual(0);
+    expect(health.body.deliveryLatencyMs.p99).toBeGreaterThanOrEqual(2500);
+    expect(Date.parse(health.body.lastSuccessAt)).toBeGreaterThan(Date.now() - 60_000);
+    expect(health.body.policy).toHaveProperty('available');
+
+    // One permanent failure out of eight spends far more than the 0.5% success budget.
+    partner.answerNext(1, { status: 400, body: { error: 'no' } });
+    const refused = await call('post', events(), t.key)
+      .send({ action: 'send', data: { text: 'refused' } })
+      .expect(202);
+    const failed = await settledEvent(call, t.key, refused.body.events[0].eventId);
+    expect(failed.state).toBe('failed');
+    const after = await call('get', `/v1/installations/${t.installationId}/health`, t.key).expect(
+      200,
+    );
+    expect(after.body.successRate['1h']).toBe(0.875);
+    expect(after.body.slo.windows['1h'].errorBudgetLeft.success).toBe(-24);
+    expect(after.body.slo.windows['1h'].burnRate.success).toBe(25);
+
+    const stranger = await makeTenant(call, 'health-other');
+    await call('get', `/v1/installations/${t.installationId}/health`, stranger.key).expect(404);
   });
 });
