@@ -170,7 +170,9 @@ describe('builder', () => {
     const pane = (await page.locator('.react-flow__pane').boundingBox())!;
     const id = await page.locator('.react-flow__node').evaluateAll(
       (els, c) => {
-        const dist = (el: Element): number => {
+        const dist = (el: {
+          getBoundingClientRect(): { x: number; y: number; width: number; height: number };
+        }): number => {
           const r = el.getBoundingClientRect();
           return Math.hypot(r.x + r.width / 2 - c.x, r.y + r.height / 2 - c.y);
         };
