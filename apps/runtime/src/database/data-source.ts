@@ -21,6 +21,12 @@ import {
   RolloutMoveEntity,
   RolloutPolicyEntity,
 } from '../versioning/rollout.entity.js';
+import { Versioning1764950400000 } from './migrations/1764950400000-versioning.js';
+import {
+  RolloutEntity,
+  RolloutMoveEntity,
+  RolloutPolicyEntity,
+} from '../versioning/rollout.entity.js';
 import { Observability1764910000000 } from './migrations/1764910000000-observability.js';
 import { RoutesAndTriggers1764900000000 } from './migrations/1764900000000-routes-and-triggers.js';
 import { RouteDeliveryEntity } from '../routes/route-delivery.entity.js';

@@ -14,6 +14,7 @@ import type { ConnectorVersionEntity } from '../catalog/connector-version.entity
 import type { EventEntity } from './event.entity.js';
 import { EventRepository } from './event.repository.js';
 import { PayloadMigrationService } from '../versioning/payload-migration.service.js';
+import { PayloadMigrationService } from '../versioning/payload-migration.service.js';
 import { QUEUE } from './queue.js';
 import { RunObserver } from '../observability/run-observer.service.js';
 import type { WorkQueue } from './queue.js';
@@ -65,6 +66,7 @@ export class IntakeService {
     @Inject(QUEUE) private readonly queue: WorkQueue,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PayloadMigrationService) private readonly migrations: PayloadMigrationService,
     @Inject(PayloadMigrationService) private readonly migrations: PayloadMigrationService,
     @Inject(RunObserver) private readonly observer: RunObserver,
   ) {}

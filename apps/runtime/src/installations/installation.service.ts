@@ -193,6 +193,8 @@ export class InstallationService {
       'installation.updated' | 'installation.upgraded' | 'installation.credentials-rotated'
     > = [];
     let connector = await this.catalog.getVersion(installation.connectorId, installation.version);
+    // Applied only once the update is valid: a refused upgrade must leave the installation as it was.
+    let moveTo: { range: string; version: string } | undefined;
     if (input.version !== undefined) {
       if (!semver.validRange(input.version)) {
         this.refuse(
@@ -213,10 +215,8 @@ export class InstallationService {
         installation.connectorId,
         exact ? `=${exact}` : input.version,
       );
-      const from = installation.version;
-      installation.range = exact ? `^${exact}` : input.version;
-      installation.version = connector.version;
-      if (from !== connector.version) actions.push('installation.upgraded');
+      moveTo = { range: exact ? `^${exact}` : input.version, version: connector.version };
+      if (installation.version !== connector.version) actions.push('installation.upgraded');
     }
     const config = input.config ?? installation.config;
     const issues = this.checkConfig(connector, config);
@@ -229,6 +229,7 @@ export class InstallationService {
           ? `the installation does not fit ${connector.id}; send what does in the same PATCH`
           : 'the update is invalid',
       );
+    if (moveTo) Object.assign(installation, moveTo);
     installation.config = config;
     if (input.name !== undefined) installation.name = input.name;
     if (input.quotas !== undefined) installation.quotas = input.quotas;
