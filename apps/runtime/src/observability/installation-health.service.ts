@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { InstallationService } from '../installations/installation.service.js';
 import { EGRESS_POLICY } from '../platform/egress-policy.js';
+import { DeprecationService } from '../versioning/deprecation.service.js';
 import { ObservabilityRepository } from './observability.repository.js';
 import { RunObserver } from './run-observer.service.js';
 import { DEFAULT_SLO, WINDOWS, latencies, windowFigures } from './slo.js';
@@ -25,6 +26,7 @@ export class InstallationHealthService {
     @Inject(ObservabilityRepository) private readonly repository: ObservabilityRepository,
     @Inject(RunObserver) private readonly observer: RunObserver,
     @Inject(EGRESS_POLICY) private readonly policy: unknown,
+    @Inject(DeprecationService) private readonly deprecations: DeprecationService,
   ) {}
 
   async health(id: string, principal: Principal) {
@@ -52,6 +54,7 @@ export class InstallationHealthService {
       connectorId: installation.connectorId,
       version: installation.version,
       status: installation.status,
+      warnings: await this.deprecations.warningsFor(installation),
       successRate: { '1h': windows['1h']!.successRate, '24h': windows['24h']!.successRate },
       deliveryLatencyMs: { window: '1h', ...latencies(lastHour) },
       duplicates: {

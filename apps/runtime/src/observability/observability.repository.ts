@@ -111,9 +111,7 @@ export class ObservabilityRepository {
   }
 
   /** Depth and oldest item owed work per installation and action (alerts and health). */
-  async installationQueues(
-    installationId?: string,
-  ): Promise<
+  async installationQueues(installationId?: string): Promise<
     Array<{
       tenantId: string;
       installationId: string;
@@ -190,9 +188,7 @@ export class ObservabilityRepository {
   }
 
   /** Batches finished since `from` with their per-item outcomes. */
-  async batchesSince(
-    from: number,
-  ): Promise<
+  async batchesSince(from: number): Promise<
     Array<{
       tenantId: string;
       installationId: string;

@@ -8,6 +8,7 @@ import type { RunnableInstallation } from '../installations/installation.service
 import type { RunResult } from '../platform/ports.js';
 import { MetricsService } from './metrics.service.js';
 import { ObservabilityRepository } from './observability.repository.js';
+import { policyEvents } from './policy-events.js';
 import type { MismatchRow } from './observability.repository.js';
 
 const BREACHES: Record<string, string> = {
@@ -45,7 +46,9 @@ export class RunObserver {
     @Inject(MetricsService) private readonly metrics: MetricsService,
     @Inject(ObservabilityRepository) private readonly repository: ObservabilityRepository,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    policyEvents.listener = (event) => this.policyEvent(event);
+  }
 
   httpAnswered(method: string, route: string, status: number, seconds: number): void {
     this.metrics.httpRequests.inc({ method, route, status: statusClass(status) });
@@ -108,13 +111,9 @@ export class RunObserver {
     if (outcome.ok) this.metrics.deliveryLatency.observe(labels, (Date.now() - acceptedAt) / 1000);
     if (state === 'queued')
       this.metrics.retries.inc({ connector: connectorId, reason: 'redelivery' });
-    if (outcome.code === 'RETRY_BUDGET_EXHAUSTED')
-      this.metrics.budgetExhausted.inc({ connector: connectorId });
-    if (outcome.code === 'RATE_LIMITED')
-      this.metrics.rateLimitWaits.inc({ connector: connectorId, blocked_by: 'refused' });
   }
 
-  /** For the runtime's createPolicies({ egress: { onEvent } }) once the layered policy is wired. */
+  /** Fed by `policyEvents` (createPolicies({ egress: { onEvent: policyEvents.emit } })). */
   policyEvent(event: PolicyEventLike): void {
     const connector = event.ctx.connectorId;
     switch (event.type) {
