@@ -15,12 +15,8 @@ import { RunEntity } from '../execution/run.entity.js';
 import { InstallationEntity } from '../installations/installation.entity.js';
 import { TenantEntity } from '../tenants/tenant.entity.js';
 import { InitialSchema1764806400000 } from './migrations/1764806400000-initial-schema.js';
-import { Versioning1764950400000 } from './migrations/1764950400000-versioning.js';
-import {
-  RolloutEntity,
-  RolloutMoveEntity,
-  RolloutPolicyEntity,
-} from '../versioning/rollout.entity.js';
+import { OAuth1765000000000 } from './migrations/1765000000000-oauth.js';
+import { OpenEventsIndex1764960000000 } from './migrations/1764960000000-open-events-index.js';
 import { Versioning1764950400000 } from './migrations/1764950400000-versioning.js';
 import {
   RolloutEntity,
@@ -57,9 +53,12 @@ export const ENTITIES = [
 
 export const MIGRATIONS = [
   InitialSchema1764806400000,
+  // TypeORM orders migrations by their timestamp, not by their place here.
+  OAuth1765000000000,
   RoutesAndTriggers1764900000000,
   Observability1764910000000,
   Versioning1764950400000,
+  OpenEventsIndex1764960000000,
 ];
 
 export function dataSourceOptions(config: RuntimeConfig): DataSourceOptions {
@@ -81,8 +80,8 @@ export function dataSourceOptions(config: RuntimeConfig): DataSourceOptions {
     entities: ENTITIES,
     migrations: MIGRATIONS,
     synchronize: false,
-    // WAL lets the dispatcher read while intake commits; NORMAL sync is durable across process
-    // crashes (the WAL is fsynced at checkpoints), which is the failure embedded mode must survive.
+    // WAL lets readers run while intake commits. NORMAL survives process crashes; the intake path
+    // switches to FULL for its own group commits, so accepted events survive power loss too.
     prepareDatabase: (db: { pragma(sql: string): unknown }) => {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');

@@ -4,6 +4,8 @@ import { row } from '../database/columns.js';
 import type { EntityManager } from 'typeorm';
 import { isPostgres } from '../database/data-source.js';
 import { EventEntity } from './event.entity.js';
+import { SqliteIntake } from './sqlite-intake.js';
+import type { SqliteHandle } from './sqlite-intake.js';
 import type { EventState } from './event.entity.js';
 
 export interface DueGroup {
@@ -61,11 +63,52 @@ function fromRow(row: Record<string, unknown>): EventEntity {
 }
 
 /** Items still owed work: waiting, or running under a lease that has expired (its process died). */
-const DUE = `((state IN ('accepted', 'queued') AND next_attempt_at <= :now) OR (state = 'running' AND lease_expires_at < :now))`;
+// The leading state term matches the partial indexes' predicate, so both databases can use them.
+const DUE = `state IN ('accepted', 'queued', 'running') AND ((state IN ('accepted', 'queued') AND next_attempt_at <= :now) OR (state = 'running' AND lease_expires_at < :now))`;
 
 @Injectable()
 export class EventRepository {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+  private readonly fast: SqliteIntake | null;
+
+  constructor(@Inject(DataSource) private readonly db: DataSource) {
+    const driver = db.driver as unknown as { databaseConnection?: SqliteHandle };
+    this.fast =
+      !isPostgres(db) && driver.databaseConnection
+        ? new SqliteIntake(driver.databaseConnection)
+        : null;
+  }
+
+  /** Idempotency look-up of the intake path: the key, its body hash and its first answer. */
+  async priorByKeys(
+    installationId: string,
+    keys: string[],
+  ): Promise<
+    Array<Pick<EventEntity, 'id' | 'idempotencyKey' | 'bodyHash' | 'response' | 'createdAt'>>
+  > {
+    if (keys.length === 0) return [];
+    if (this.fast) {
+      return this.fast.findByKeys(installationId, keys).map((r) => ({
+        id: r.id,
+        idempotencyKey: r.idempotency_key,
+        bodyHash: r.body_hash,
+        response: r.response === null ? null : (JSON.parse(r.response) as unknown),
+        createdAt: Number(r.created_at),
+      }));
+    }
+    return this.findByKeys(installationId, keys);
+  }
+
+  /** Commits accepted items (and retires expired keys) in one transaction before the 202. */
+  async commitIntake(
+    events: EventEntity[],
+    retire: Array<{ id: string; key: string }>,
+  ): Promise<void> {
+    if (this.fast) return this.fast.commit(events, retire);
+    await this.db.transaction(async (manager) => {
+      for (const r of retire) await this.retireKey(r.id, r.key, manager);
+      await this.insertMany(events, manager);
+    });
+  }
 
   private get pg(): boolean {
     return isPostgres(this.db);

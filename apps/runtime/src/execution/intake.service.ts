@@ -14,7 +14,6 @@ import type { ConnectorVersionEntity } from '../catalog/connector-version.entity
 import type { EventEntity } from './event.entity.js';
 import { EventRepository } from './event.repository.js';
 import { PayloadMigrationService } from '../versioning/payload-migration.service.js';
-import { PayloadMigrationService } from '../versioning/payload-migration.service.js';
 import { QUEUE } from './queue.js';
 import { RunObserver } from '../observability/run-observer.service.js';
 import type { WorkQueue } from './queue.js';
@@ -67,7 +66,6 @@ export class IntakeService {
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(PayloadMigrationService) private readonly migrations: PayloadMigrationService,
-    @Inject(PayloadMigrationService) private readonly migrations: PayloadMigrationService,
     @Inject(RunObserver) private readonly observer: RunObserver,
   ) {}
 
@@ -85,7 +83,7 @@ export class IntakeService {
         `installation ${installationId} is disabled: enable it with PATCH {"status":"enabled"}`,
       );
     }
-    const { connector } = await this.installations.runnable(installationId);
+    const connector = await this.installations.connectorOf(installation);
     const isList = !!body && typeof body === 'object' && !Array.isArray(body) && 'events' in body;
     let items: IncomingEvent[];
     if (isList) {
@@ -264,13 +262,13 @@ export class IntakeService {
     retry = 0,
   ): Promise<IntakeAnswer> {
     const now = Date.now();
-    const existing = await this.events.findByKeys(
+    const existing = await this.events.priorByKeys(
       installationId,
       candidates.map((c) => c.event.idempotencyKey),
     );
     const byKey = new Map(existing.map((e) => [e.idempotencyKey, e]));
     const fresh: EventEntity[] = [];
-    const retire: EventEntity[] = [];
+    const retire: Array<{ id: string; key: string }> = [];
     const answerOf = (key: string) => answers.find((a) => a.id === key && a.status === 'accepted')!;
     for (const { event } of candidates) {
       const prior = byKey.get(event.idempotencyKey);
@@ -300,7 +298,7 @@ export class IntakeService {
         answer.eventId = prior.id;
         continue;
       }
-      if (prior) retire.push(prior);
+      if (prior) retire.push({ id: prior.id, key: prior.idempotencyKey });
       answer.eventId = event.id;
       fresh.push(event);
     }
@@ -308,11 +306,7 @@ export class IntakeService {
     const responseBody = { events: answers, correlationId };
     if (!isList && fresh[0]) fresh[0].response = responseBody;
     try {
-      await this.events.transaction(async (manager) => {
-        for (const prior of retire)
-          await this.events.retireKey(prior.id, prior.idempotencyKey, manager);
-        await this.events.insertMany(fresh, manager);
-      });
+      await this.events.commitIntake(fresh, retire);
     } catch (error) {
       // A concurrent request committed the same key first: answer as its duplicate.
       if (

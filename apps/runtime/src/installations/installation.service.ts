@@ -65,8 +65,17 @@ function aad(i: { id: string; tenantId: string }): string {
   return `installation:${i.id}:tenant:${i.tenantId}`;
 }
 
+// Installations are read on every intake and dispatch; a short in-process cache saves those reads.
+// Changes made through this process drop the entry at once; another process sees them within the TTL.
+const CACHE_TTL_MS = 1000;
+
 @Injectable()
 export class InstallationService {
+  private readonly cache = new Map<
+    string,
+    { at: number; installation: InstallationEntity; runnable?: RunnableInstallation }
+  >();
+
   constructor(
     @Inject(InstallationRepository) private readonly installations: InstallationRepository,
     @Inject(CatalogService) private readonly catalog: CatalogService,
@@ -165,8 +174,17 @@ export class InstallationService {
   }
 
   /** Another tenant's installation is reported missing, never forbidden. */
-  async find(id: string, principal: Principal): Promise<InstallationEntity> {
+  private async load(id: string): Promise<InstallationEntity | null> {
+    const hit = this.cache.get(id);
+    if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.installation;
     const installation = await this.installations.find(id);
+    if (installation) this.cache.set(id, { at: Date.now(), installation });
+    else this.cache.delete(id);
+    return installation;
+  }
+
+  async find(id: string, principal: Principal): Promise<InstallationEntity> {
+    const installation = await this.load(id);
     if (!installation || !canSee(principal, installation.tenantId)) {
       throw new DomainError('INSTALLATION_NOT_FOUND', `installation ${id} not found`, { id });
     }
@@ -249,6 +267,7 @@ export class InstallationService {
     installation.updatedAt = Date.now();
     await this.installations.transaction(async (manager) => {
       await this.installations.save(installation, manager);
+      this.cache.delete(id);
       for (const action of actions) {
         await this.audit.record(
           {
@@ -278,6 +297,7 @@ export class InstallationService {
     const installation = await this.find(id, principal);
     await this.installations.transaction(async (manager) => {
       await this.installations.remove(id, manager);
+      this.cache.delete(id);
       await this.audit.record(
         {
           actor: principal,
@@ -292,6 +312,10 @@ export class InstallationService {
     });
   }
 
+  async connectorOf(installation: InstallationEntity): Promise<ConnectorVersionEntity> {
+    return this.catalog.getVersion(installation.connectorId, installation.version);
+  }
+
   /** For workers and webhooks: no principal, the installation id is the authority. */
   async runnable(id: string): Promise<RunnableInstallation> {
     const installation = await this.installations.find(id);
@@ -304,8 +328,16 @@ export class InstallationService {
       credentials = JSON.parse(
         open(key, installation.credentials, aad(installation)).toString('utf8'),
       ) as Record<string, string>;
+      rememberSecrets(Object.values(credentials));
     }
-    return { installation, connector, definition: connector.definition as Definition, credentials };
+    const runnable = {
+      installation,
+      connector,
+      definition: connector.definition as Definition,
+      credentials,
+    };
+    const entry = this.cache.get(id);
+    if (entry?.installation === installation) entry.runnable = runnable;
+    return runnable;
   }
 }
-      rememberSecrets(Object.values(credentials));

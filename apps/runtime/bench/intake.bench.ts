@@ -1,0 +1,292 @@
+// Intake bench: durable POST /v1/installations/:id/events (validated, de-duplicated, committed to
+// SQLite before the 202) at 50 connections, next to a bare Fastify route that parses the same JSON
+// and answers 202, both measured in this run on this machine. The ratio is the figure.
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { Agent, createServer, request } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { digest } from '@plugboard/definition';
+
+interface BenchFigure {
+  label: string;
+  value: number;
+  unit: string;
+  ratio?: number;
+  target?: string;
+}
+export interface BenchReport {
+  name: string;
+  figures: BenchFigure[];
+}
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const main = join(root, 'apps/runtime/dist/main.js');
+const CONNECTIONS = 50;
+const WARMUP_MS = 2000;
+const MEASURE_MS = 7000;
+const ADMIN = 'bench-admin-key-0123456789abcdef';
+
+function freePort(): Promise<number> {
+  return new Promise((ok) => {
+    const s = createNetServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => ok(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+async function waitFor(child: ChildProcess, pattern: RegExp): Promise<void> {
+  await new Promise<void>((ok, fail) => {
+    let seen = '';
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (pattern.test(seen)) ok();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => fail(new Error(`exited with ${code}: ${seen.slice(-2000)}`)));
+  });
+}
+
+async function live(port: number): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health/live`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the runtime did not come up within 30 s');
+}
+
+async function json(
+  port: number,
+  method: string,
+  path: string,
+  body: unknown,
+  key = ADMIN,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify(body),
+  });
+  const parsed = (await res.json()) as Record<string, unknown>;
+  if (res.status >= 300)
+    throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(parsed)}`);
+  return parsed;
+}
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+/** 50 keep-alive connections, each sending its next request as soon as the previous answer arrives. */
+async function load(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  body: (n: number) => string,
+): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const latencies: number[] = [];
+  let errors = 0;
+  let n = 0;
+  const started = Date.now();
+  const measureFrom = started + WARMUP_MS;
+  const end = measureFrom + MEASURE_MS;
+  const one = () =>
+    new Promise<void>((ok) => {
+      const payload = body(n++);
+      const t0 = performance.now();
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          method: 'POST',
+          agent,
+          headers: {
+            ...headers,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(payload),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (Date.now() >= measureFrom) {
+              if (res.statusCode === 202) latencies.push(performance.now() - t0);
+              else errors += 1;
+            }
+            ok();
+          });
+        },
+      );
+      req.on('error', () => {
+        errors += 1;
+        ok();
+      });
+      req.end(payload);
+    });
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (Date.now() < end) await one();
+    }),
+  );
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { rps: latencies.length / (MEASURE_MS / 1000), p50: at(0.5), p99: at(0.99), errors };
+}
+
+const BARE_SERVER = `
+const Fastify = require('fastify');
+const app = Fastify({ logger: false, bodyLimit: 10485760 });
+app.post('/events', async (request, reply) => { reply.code(202); return { events: [{ id: String(Date.now()), status: 'accepted' }] }; });
+app.listen({ port: Number(process.argv[1]), host: '127.0.0.1' }).then(() => console.log('bare listening'));
+`;
+
+export async function run(): Promise<BenchReport> {
+  if (!existsSync(main)) {
+    const built = spawnSync(
+      'npx',
+      ['turbo', 'run', 'build', '--filter=@plugboard/runtime', '--output-logs=errors-only'],
+      { cwd: root, stdio: 'inherit' },
+    );
+    if (built.status !== 0) throw new Error('could not build apps/runtime');
+  }
+  const partner = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((ok) => partner.listen(0, '127.0.0.1', () => ok()));
+  const partnerPort = (partner.address() as { port: number }).port;
+  const dataDir = mkdtempSync(join(tmpdir(), 'plugboard-bench-'));
+  const port = await freePort();
+  const profile = process.env.BENCH_CPU_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
+    : [];
+  const runtime = spawn(process.execPath, ['--no-node-snapshot', ...profile, main], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PLUGBOARD_DATA_DIR: dataDir,
+      PLUGBOARD_ADMIN_KEY: ADMIN,
+      PLUGBOARD_EGRESS_ALLOW_PRIVATE: '1',
+      PLUGBOARD_PUBLISH_BUNDLED: '0',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const runtimeUp = Promise.race([live(port), waitFor(runtime, /(?!)/)]);
+  const barePort = await freePort();
+  const bare = spawn(process.execPath, ['-e', BARE_SERVER, String(barePort)], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const bareUp = waitFor(bare, /bare listening/);
+  try {
+    await Promise.all([runtimeUp, bareUp]);
+    const definition = {
+      id: 'bench',
+      version: '1.0.0',
+      name: 'Bench',
+      description: 'Intake bench connector.',
+      base: { url: `http://127.0.0.1:${partnerPort}`, allowedHosts: ['127.0.0.1'] },
+      auth: { type: 'bearer' },
+      actions: {
+        send: {
+          title: 'Send',
+          description: 'Posts the input.',
+          urgency: 'realtime',
+          input: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['text', 'n'],
+            properties: { text: { type: 'string' }, n: { type: 'integer' } },
+          },
+          output: { type: 'object', additionalProperties: true },
+          flow: {
+            nodes: [
+              { id: 'call', type: 'http', method: 'POST', path: '/messages', body: 'input' },
+              { id: 'done', type: 'output', value: 'steps.call.body' },
+            ],
+            edges: [{ from: 'call', to: 'done' }],
+          },
+        },
+      },
+    };
+    await json(port, 'POST', '/v1/connectors', {
+      format: 'plugboard.bundle/1',
+      definition,
+      contracts: [],
+      digest: digest(definition as never),
+    });
+    const tenant = await json(port, 'POST', '/v1/tenants', { name: 'bench' });
+    const key = await json(port, 'POST', '/v1/api-keys', {
+      tenantId: tenant.id,
+      scopes: ['events:write', 'installations:write'],
+    });
+    const installation = await json(
+      port,
+      'POST',
+      '/v1/installations',
+      { connectorId: 'bench', credentials: { token: 'bench-token' } },
+      String(key.key),
+    );
+    const body = (n: number) =>
+      JSON.stringify({ action: 'send', data: { text: `event number ${n}`, n } });
+    const durable = await load(
+      port,
+      `/v1/installations/${String(installation.id)}/events`,
+      { authorization: `Bearer ${String(key.key)}` },
+      body,
+    );
+    const baseline = await load(barePort, '/events', {}, body);
+    const ratio = durable.rps / baseline.rps;
+    return {
+      name: `runtime intake (embedded, SQLite, ${CONNECTIONS} connections, ${MEASURE_MS / 1000} s each)`,
+      figures: [
+        {
+          label: 'durable POST .../events (committed before 202)',
+          value: Math.round(durable.rps),
+          unit: 'req/s',
+          ratio,
+          target: 'ratio >= 0.5',
+        },
+        { label: 'durable intake latency p50', value: durable.p50, unit: 'ms' },
+        { label: 'durable intake latency p99', value: durable.p99, unit: 'ms' },
+        { label: 'durable intake non-202 answers', value: durable.errors, unit: 'count' },
+        {
+          label: 'bare Fastify POST route (baseline)',
+          value: Math.round(baseline.rps),
+          unit: 'req/s',
+        },
+        { label: 'bare Fastify latency p50', value: baseline.p50, unit: 'ms' },
+        { label: 'bare Fastify latency p99', value: baseline.p99, unit: 'ms' },
+      ],
+    };
+  } finally {
+    runtime.kill('SIGTERM');
+    bare.kill('SIGTERM');
+    partner.close();
+    await new Promise((r) => setTimeout(r, 500));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,138 @@
+import type { EventEntity } from './event.entity.js';
+
+// The embedded intake hot path. better-sqlite3 is synchronous, so a transaction run here is atomic
+// with respect to the event loop; requests that arrive in the same turn share one commit (group
+// commit), which is what makes an fsync per intake commit affordable.
+
+interface Statement {
+  run(...params: unknown[]): { changes: number };
+  all(...params: unknown[]): unknown[];
+}
+export interface SqliteHandle {
+  prepare(sql: string): Statement;
+  pragma(sql: string): unknown;
+  transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void;
+}
+
+interface Pending {
+  events: EventEntity[];
+  retire: Array<{ id: string; key: string }>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+  failed?: { error: unknown };
+}
+
+const INSERT = `INSERT INTO events (id, tenant_id, installation_id, action, idempotency_key, body_hash, data, schema_version,
+  state, enqueued, lease_owner, lease_expires_at, next_attempt_at, attempts, correlation_id, source, last_run_id, last_batch_id,
+  output, error, response, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, 0, ?, ?, NULL, NULL, NULL, NULL, ?, ?, ?)`;
+
+const json = (value: unknown) =>
+  value === null || value === undefined ? null : JSON.stringify(value);
+
+export class SqliteIntake {
+  private pending: Pending[] = [];
+  private scheduled = false;
+  private readonly insert: Statement;
+  private readonly retire: Statement;
+  private readonly byKey = new Map<number, Statement>();
+  private readonly commitOne: (p: Pending) => void;
+  private readonly commitAll: (group: Pending[]) => void;
+
+  constructor(private readonly db: SqliteHandle) {
+    this.insert = db.prepare(INSERT);
+    this.retire = db.prepare(`UPDATE events SET idempotency_key = ? WHERE id = ?`);
+    // Nested better-sqlite3 transactions are savepoints: one request's unique-key clash rolls back
+    // that request only, and the others in the group still commit.
+    this.commitOne = db.transaction((p: Pending) => {
+      for (const r of p.retire) this.retire.run(`${r.key}~expired~${r.id}`, r.id);
+      for (const e of p.events) {
+        this.insert.run(
+          e.id,
+          e.tenantId,
+          e.installationId,
+          e.action,
+          e.idempotencyKey,
+          e.bodyHash,
+          json(e.data),
+          e.schemaVersion,
+          e.state,
+          e.enqueued,
+          e.nextAttemptAt,
+          e.correlationId,
+          e.source,
+          json(e.response),
+          e.createdAt,
+          e.updatedAt,
+        );
+      }
+    });
+    this.commitAll = db.transaction((group: Pending[]) => {
+      for (const p of group) {
+        try {
+          this.commitOne(p);
+        } catch (error) {
+          p.failed = { error };
+        }
+      }
+    });
+  }
+
+  findByKeys(
+    installationId: string,
+    keys: string[],
+  ): Array<{
+    id: string;
+    idempotency_key: string;
+    body_hash: string;
+    response: string | null;
+    created_at: number;
+  }> {
+    let statement = this.byKey.get(keys.length);
+    if (!statement) {
+      statement = this.db.prepare(
+        `SELECT id, idempotency_key, body_hash, response, created_at FROM events WHERE installation_id = ? AND idempotency_key IN (${keys.map(() => '?').join(',')})`,
+      );
+      if (keys.length <= 64) this.byKey.set(keys.length, statement);
+    }
+    return statement.all(installationId, ...keys) as Array<{
+      id: string;
+      idempotency_key: string;
+      body_hash: string;
+      response: string | null;
+      created_at: number;
+    }>;
+  }
+
+  commit(events: EventEntity[], retire: Array<{ id: string; key: string }>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ events, retire, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    const group = this.pending;
+    this.pending = [];
+    this.scheduled = false;
+    // Accepted events must survive power loss, so their commit fsyncs (FULL); the connection's other
+    // writes (runs, attempts, outcomes) stay NORMAL, durable across process crashes, because losing
+    // one only re-runs an item under the same idempotency keys.
+    try {
+      this.db.pragma('synchronous = FULL');
+      this.commitAll(group);
+    } catch (error) {
+      for (const p of group) p.reject(error);
+      return;
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
+    // Answers go out only after the outer transaction committed.
+    for (const p of group) {
+      if (p.failed) p.reject(p.failed.error);
+      else p.resolve();
+    }
+  }
+}
