@@ -310,9 +310,14 @@ export function createEgressPolicy(options: EgressPolicyOptions): Policy {
     }
     try {
       const leaseId = randomUUID();
-      const partnerKeys = plan.layers
-        .filter((layer) => layer.layer === 'partner' || layer.layer === 'partner-endpoint')
-        .map((layer) => layer.bucket.key);
+      const partnerLayers = plan.layers.filter(
+        (layer) => layer.layer === 'partner' || layer.layer === 'partner-endpoint',
+      );
+      const partnerKeys = partnerLayers.map((layer) => layer.bucket.key);
+      // Half the safety margin absorbs a late wake-up; only lateness beyond it moves the schedule.
+      const lateToleranceMs = Math.min(
+        ...partnerLayers.map((layer) => (layer.limit.perMs * planOptions.safetyMargin) / 2),
+      );
       let blockedBy: 'rate' | 'pause' | 'concurrency' | undefined;
       let blockedLayer: string | undefined;
       for (;;) {
@@ -335,10 +340,10 @@ export function createEgressPolicy(options: EgressPolicyOptions): Policy {
           if (result.delayMs > 0) {
             const due = clock.now() + result.delayMs;
             await clock.sleep(result.delayMs);
-            // Woke late: move the partner schedule by as much, so the calls after this one
-            // keep a full interval from it and the partner's window still holds.
-            const late = clock.now() - due;
-            if (late > 2 && partnerKeys.length > 0) {
+            // Woke very late: move the partner schedule by the excess, so the calls after this
+            // one keep their distance from it and the partner's window still holds.
+            const late = clock.now() - due - lateToleranceMs;
+            if (late > 0 && partnerKeys.length > 0) {
               await backend.shift(partnerKeys, late).catch(() => undefined);
             }
           }
@@ -411,6 +416,14 @@ export function createEgressPolicy(options: EgressPolicyOptions): Policy {
         },
       );
     }
+    if (retry.scheduleMs !== undefined && delayMs > maxRetryAfterMs) {
+      // A scheduled wait of minutes or hours (Svix-style) is not held in process: re-queue.
+      throw new PolicyError(
+        'RATE_LIMITED',
+        `The retry schedule waits ${Math.ceil(delayMs / 1000)} s before attempt ${ctx.attempt + 1}; re-queue the item with that delay.`,
+        delayMs,
+      );
+    }
     emit({ type: 'retry', ctx, delayMs, budgetLeft: budget.left });
     return delayMs;
   };
@@ -462,12 +475,20 @@ export function createEgressPolicy(options: EgressPolicyOptions): Policy {
   return { acquire, retryDelay, state, backend };
 }
 
-/** Full jitter: uniform in [0, min(cap, base x 2^(attempt - 1))]. */
+/**
+ * Full jitter: uniform in [0, min(cap, base x 2^(attempt - 1))]. With an explicit `scheduleMs`,
+ * its entry for the next attempt (the last entry past its end) within ±10%, not capped.
+ */
 export function backoffDelay(
   attempt: number,
   retry: RetrySettings,
   random: () => number = Math.random,
 ): number {
+  const schedule = retry.scheduleMs;
+  if (schedule !== undefined && schedule.length > 0) {
+    const planned = schedule[Math.min(attempt, schedule.length - 1)] ?? 0;
+    return Math.round(planned * (0.9 + 0.2 * random()));
+  }
   const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** Math.max(0, attempt - 1));
   return Math.floor(random() * ceiling);
 }

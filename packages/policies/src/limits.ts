@@ -23,6 +23,8 @@ export interface RetrySettings {
   baseDelayMs: number;
   maxDelayMs: number;
   budgetRatio: number;
+  /** The definition's explicit delay per attempt (`limits.retry.scheduleMs`), instead of backoff. */
+  scheduleMs?: number[];
 }
 
 export const DEFAULT_RETRY: RetrySettings = {
@@ -71,6 +73,17 @@ function valid(rate: RateLimit | undefined): rate is RateLimit {
   return rate !== undefined && rate.requests > 0 && rate.perMs > 0;
 }
 
+/** A declared rate is one window or a list of windows, all enforced (`limits.rate`). */
+export function rateWindows(rate: RateLimit | RateLimit[] | undefined): RateLimit[] {
+  if (rate === undefined) return [];
+  return (Array.isArray(rate) ? rate : [rate]).filter(valid);
+}
+
+/** The tightest window by average, for a quota to tighten against. */
+function tightest(rate: RateLimit | RateLimit[] | undefined): RateLimit | undefined {
+  return rateWindows(rate).reduce<RateLimit | undefined>((a, b) => tighter(a, b), undefined);
+}
+
 /**
  * The tighter of two rates by their average (requests per ms); a quota can only tighten the
  * declared limit. Burst differences do not matter: the partner layer still holds the declared rate.
@@ -111,11 +124,13 @@ export function partnerBucket(
 
 export function retrySettings(limits: Limits | undefined, defaults: RetrySettings): RetrySettings {
   const declared = limits?.retry ?? {};
+  const schedule = declared.scheduleMs;
   return {
-    maxAttempts: declared.maxAttempts ?? defaults.maxAttempts,
+    maxAttempts: declared.maxAttempts ?? schedule?.length ?? defaults.maxAttempts,
     baseDelayMs: declared.baseDelayMs ?? defaults.baseDelayMs,
     maxDelayMs: declared.maxDelayMs ?? defaults.maxDelayMs,
     budgetRatio: declared.budgetRatio ?? defaults.budgetRatio,
+    ...(schedule === undefined || schedule.length === 0 ? {} : { scheduleMs: schedule }),
   };
 }
 
@@ -140,7 +155,7 @@ export function planCall(ctx: Omit<CallContext, 'attempt'>, options: PlanOptions
     });
   }
   const quotaRate = quotas.rate ?? options.defaults.installationRate;
-  const installationRate = valid(quotaRate) ? tighter(quotaRate, limits.rate) : undefined;
+  const installationRate = valid(quotaRate) ? tighter(quotaRate, tightest(limits.rate)) : undefined;
   if (installation !== undefined && installationRate) {
     layers.push({
       layer: 'installation',
@@ -151,7 +166,7 @@ export function planCall(ctx: Omit<CallContext, 'attempt'>, options: PlanOptions
   const endpointQuota =
     ctx.endpoint === undefined ? undefined : quotas.endpoints?.[ctx.endpoint]?.rate;
   const endpointRate = valid(endpointQuota)
-    ? tighter(endpointQuota, declaredEndpoint?.rate)
+    ? tighter(endpointQuota, tightest(declaredEndpoint?.rate))
     : undefined;
   if (installation !== undefined && endpoint !== undefined && endpointRate) {
     layers.push({
@@ -160,28 +175,39 @@ export function planCall(ctx: Omit<CallContext, 'attempt'>, options: PlanOptions
       bucket: quotaBucket(`re:${installation}:${endpoint}`, endpointRate),
     });
   }
-  if (valid(limits.rate)) {
+  // Every declared window is a layer of its own; the first keeps the single-window key, so a
+  // definition that adds a window keeps its existing bucket.
+  const windowKey = (key: string, rate: RateLimit, i: number) =>
+    i === 0 ? key : `${key}:w${rate.perMs}`;
+  rateWindows(limits.rate).forEach((rate, i) => {
     layers.push({
       layer: 'partner',
-      limit: limits.rate,
+      limit: { requests: rate.requests, perMs: rate.perMs },
       bucket: partnerBucket(
-        `rp:${partner}`,
-        limits.rate,
+        windowKey(`rp:${partner}`, rate, i),
+        rate,
         options.partnerBurstRatio,
         options.safetyMargin,
       ),
     });
-  }
-  if (endpoint !== undefined && valid(declaredEndpoint?.rate)) {
-    layers.push({
-      layer: 'partner-endpoint',
-      limit: declaredEndpoint.rate,
-      bucket: partnerBucket(
-        `rpe:${partner}:${endpoint}`,
-        declaredEndpoint.rate,
-        options.partnerBurstRatio,
-        options.safetyMargin,
-      ),
+  });
+  if (endpoint !== undefined) {
+    // A rate key (Slack: per channel) gives each value its own endpoint buckets.
+    const keyed =
+      ctx.rateKey === undefined
+        ? `rpe:${partner}:${endpoint}`
+        : `rpe:${partner}:${endpoint}:k:${part(ctx.rateKey)}`;
+    rateWindows(declaredEndpoint?.rate).forEach((rate, i) => {
+      layers.push({
+        layer: 'partner-endpoint',
+        limit: { requests: rate.requests, perMs: rate.perMs },
+        bucket: partnerBucket(
+          windowKey(keyed, rate, i),
+          rate,
+          options.partnerBurstRatio,
+          options.safetyMargin,
+        ),
+      });
     });
   }
 

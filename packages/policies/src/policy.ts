@@ -36,6 +36,11 @@ export interface CallContext {
   host: string;
   /** The http node's `endpoint` name, for per-endpoint limits. */
   endpoint?: string;
+  /**
+   * The request's rate key, rendered from `limits.endpoints.NAME.rate.key` (Slack: the channel):
+   * each value has its own endpoint buckets.
+   */
+  rateKey?: string;
   /** 1 for the first attempt of a call, 2 for its first retry, and so on. */
   attempt: number;
   /** The definition's `limits`. */
