@@ -79,7 +79,8 @@ export class RouteFanoutService implements TriggerSink {
       trigger,
       sourceEventId: event.id,
       correlationId: event.correlationId,
-      createdAt: Date.now(),
+      // The delivery's commit time: routes made after it never see its records.
+      createdAt: event.createdAt,
       routedAt: null,
     };
     let records: unknown[];

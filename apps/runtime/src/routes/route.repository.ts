@@ -82,17 +82,21 @@ export class RouteRepository {
    * that may go to intake now.
    */
   async heads(limit: number): Promise<RouteDeliveryEntity[]> {
-    return this.db
-      .getRepository(RouteDeliveryEntity)
-      .createQueryBuilder('d')
-      .where(`d.state = 'waiting'`)
-      .andWhere(
-        `NOT EXISTS (SELECT 1 FROM route_deliveries e WHERE e.route_id = d.route_id AND e.order_key = d.order_key
+    return (
+      this.db
+        .getRepository(RouteDeliveryEntity)
+        .createQueryBuilder('d')
+        .where(`d.state = 'waiting'`)
+        // A disabled route holds its waiting deliveries until it is enabled again.
+        .andWhere(`EXISTS (SELECT 1 FROM routes r WHERE r.id = d.route_id AND r.enabled = 1)`)
+        .andWhere(
+          `NOT EXISTS (SELECT 1 FROM route_deliveries e WHERE e.route_id = d.route_id AND e.order_key = d.order_key
          AND (e.state = 'released' OR (e.state = 'waiting' AND e.id < d.id)))`,
-      )
-      .orderBy('d.id', 'ASC')
-      .limit(limit)
-      .getMany();
+        )
+        .orderBy('d.id', 'ASC')
+        .limit(limit)
+        .getMany()
+    );
   }
 
   /** Takes a head for release; false when another process took it or an earlier item appeared. */

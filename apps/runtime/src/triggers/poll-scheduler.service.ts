@@ -14,6 +14,7 @@ import type { EvaluatingEngine } from '../routes/route-expressions.js';
 import type { TriggerRecordEntity } from './trigger-record.entity.js';
 import type { TriggerStateEntity } from './trigger-state.entity.js';
 import { TriggerRepository } from './trigger.repository.js';
+import { backoffDelay, nextPollDelay } from './poll-timing.js';
 
 const TICK_MS = 100;
 const POLL_SCAN_MS = 250;
@@ -21,20 +22,7 @@ const RECOVERY_MS = 2000;
 /** Longer than a flow may run (the sandbox wall limit is 30 s), so a live poll keeps its lease. */
 const POLL_LEASE_MS = 120_000;
 const MAX_PARALLEL_POLLS = 8;
-export const MAX_BACKOFF_MS = 15 * 60_000;
 const DAY_MS = 24 * 60 * 60_000;
-
-/** The interval plus up to 10% jitter, so triggers of many installations drift apart. */
-export function nextPollDelay(intervalMs: number): number {
-  return Math.round(intervalMs * (1 + Math.random() * 0.1));
-}
-
-/** Exponential in the failures, starting at the interval, with equal jitter (half fixed). */
-export function backoffDelay(intervalMs: number, failures: number): number {
-  const ceiling = Math.min(MAX_BACKOFF_MS, intervalMs * 2 ** Math.max(0, failures - 1));
-  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-}
-
 class LeaseLost extends Error {}
 
 /**

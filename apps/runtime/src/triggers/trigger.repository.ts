@@ -82,7 +82,7 @@ export class TriggerRepository {
        AND e.next_attempt_at < :olderThan AND e.source LIKE 'webhook:%'
        AND NOT EXISTS (SELECT 1 FROM trigger_records r WHERE r.source_event_id = e.id)
        AND EXISTS (SELECT 1 FROM routes o WHERE o.source_installation_id = e.installation_id
-         AND o.source_trigger = e.action AND o.enabled = 1)
+         AND o.source_trigger = e.action AND o.enabled = 1 AND o.created_at <= e.created_at)
        ORDER BY e.id LIMIT :limit`,
       { since, olderThan, limit },
     );
