@@ -88,9 +88,9 @@ describe('building, testing and publishing a connector in the editor', () => {
     await page.keyboard.press('End');
     await page.keyboard.type('}');
     await expect.poll(() => page.locator('.validity').textContent()).toBe('Valid');
-    expect(
-      await page.locator('.react-flow__node[data-id="transform"] .pb-node-issues').count(),
-    ).toBe(0);
+    await expect
+      .poll(() => page.locator('.react-flow__node[data-id="transform"] .pb-node-issues').count())
+      .toBe(0);
 
     await page.getByRole('button', { name: 'Fit View' }).click();
     await page.locator('.react-flow__node[data-id="http"]').click();
@@ -162,6 +162,26 @@ describe('building, testing and publishing a connector in the editor', () => {
     expect(res.body.latestVersion).toBe('1.0.0');
   });
 
+  it('reports the compatibility of a second version against the first and publishes it', async () => {
+    const { page } = editor;
+    // An optional input field: a compatible change that needs a minor version.
+    await page.locator('.react-flow__pane').click({ position: { x: 300, y: 16 } });
+    const input = page.locator('.schema-editor[data-pointer="/actions/createRecord/input"]');
+    await input.getByRole('button', { name: '+ Add field' }).click();
+    await input.getByLabel('Field 2 name').fill('title');
+    await page.getByRole('tab', { name: 'Publish' }).click();
+    await page.locator('.changes').waitFor();
+    expect(await page.locator('.publish-report .bump').textContent()).toBe('minor');
+    expect(await page.locator('.changes .class-badge').allTextContents()).toEqual(['compatible']);
+    expect(
+      await page.getByText('Versions are immutable: 1.0.0 is already published.').count(),
+    ).toBe(1);
+    await page.getByRole('button', { name: 'Use 1.1.0' }).click();
+    await editor.snap('06b-compatibility');
+    await page.getByRole('button', { name: 'Publish e2e-notes@1.1.0' }).click();
+    await page.locator('.gate strong', { hasText: 'Published e2e-notes@1.1.0' }).waitFor();
+  });
+
   it('enables the connector as a tenant, takes an event through the API and shows the run', async () => {
     const { page } = editor;
     const tenant = await call('post', '/v1/tenants').send({ name: 'acme-corp' }).expect(201);
@@ -213,6 +233,32 @@ describe('building, testing and publishing a connector in the editor', () => {
       .poll(() => page.locator('.metric', { hasText: 'Success rate' }).locator('dd').textContent())
       .toBe('100%');
     await editor.snap('08-installation');
+
+    // A permanent partner error fails the run; replay sends it again once the partner is fine.
+    partner.answerNext(1, { status: 400, body: { error: 'invalid_note' } });
+    await call('post', `/v1/installations/${installationId}/events`, key.body.key as string)
+      .send({ action: 'createRecord', data: { text: 'rejected once' } })
+      .expect(202);
+    const failed = page.locator('table.runs tbody tr.failed');
+    await failed.first().waitFor({ timeout: 15_000 });
+    expect(await failed.first().locator('.error-code').textContent()).toBe('PARTNER_PERMANENT');
+    await failed.first().getByRole('button', { name: 'Replay failed' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Replay of run .* queued/ })
+      .waitFor();
+    await eventually(async () =>
+      partner.requests.filter((r) => (r.body as { text?: string })?.text === 'rejected once')
+        .length === 2
+        ? true
+        : undefined,
+    );
+    await expect
+      .poll(() => page.locator('table.runs tbody tr', { hasText: 'succeeded' }).count(), {
+        timeout: 15_000,
+      })
+      .toBe(2);
+    await editor.snap('08b-replayed');
     expect(editor.errors).toEqual([]);
   });
 });

@@ -518,11 +518,8 @@ function Workspace({ draft }: { draft: Draft }) {
                   aria-selected={dockOpen && dock === d}
                   className={dockOpen && dock === d ? 'active' : undefined}
                   onClick={() => {
-                    if (dock === d && dockOpen) setDockOpen(false);
-                    else {
-                      setDock(d);
-                      setDockOpen(true);
-                    }
+                    setDock(d);
+                    setDockOpen(true);
                   }}
                 >
                   {d === 'problems'
