@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -195,5 +196,51 @@ describe('serving', () => {
     });
     const run = await call('get', `/v1/runs/${res.body.error.details.runId}`, t.key).expect(200);
     expect(run.body.status).toBe('failed');
+  });
+});
+
+describe('master key rotation', () => {
+  it('re-wraps tenant data keys under a new master key, and the credentials keep working', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'plugboard-rotate-'));
+    const partner = await startFakePartner();
+    const oldKey = randomBytes(32).toString('hex');
+    const newKey = randomBytes(32).toString('hex');
+    try {
+      let runtime = await startRuntime({ dataDir, env: { PLUGBOARD_MASTER_KEY: oldKey } });
+      const t = await standardSetup(api(runtime), partner.url, 'rotating');
+      await runtime.stop();
+
+      const refused = startWith({
+        PLUGBOARD_DATA_DIR: dataDir,
+        PLUGBOARD_MASTER_KEY: newKey,
+        PORT: '0',
+      });
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toContain('PLUGBOARD_PREVIOUS_MASTER_KEY');
+
+      runtime = await startRuntime({
+        dataDir,
+        env: { PLUGBOARD_MASTER_KEY: newKey, PLUGBOARD_PREVIOUS_MASTER_KEY: oldKey },
+      });
+      await api(runtime)('post', `/v1/installations/${t.installationId}/actions/send`, t.key)
+        .send({ text: 'after rotation' })
+        .expect(200);
+      const audit = await api(runtime)('get', '/v1/audit?action=tenant.data-key-rewrapped').expect(
+        200,
+      );
+      expect(audit.body.entries.map((e: { targetId: string }) => e.targetId)).toEqual([t.tenantId]);
+      await runtime.stop();
+
+      runtime = await startRuntime({ dataDir, env: { PLUGBOARD_MASTER_KEY: newKey } });
+      partner.reset();
+      await api(runtime)('post', `/v1/installations/${t.installationId}/actions/send`, t.key)
+        .send({ text: 'new key only' })
+        .expect(200);
+      expect(partner.requests[0]?.headers.authorization).toBe('Bearer tok-rotating-secret-value');
+      await runtime.stop();
+    } finally {
+      await partner.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

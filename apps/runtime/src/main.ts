@@ -12,6 +12,7 @@ import { AppModule } from './app.module.js';
 import type { Core } from './app.module.js';
 import { ApiKeyService } from './api-keys/api-key.service.js';
 import { CatalogService } from './catalog/catalog.service.js';
+import { TenantService } from './tenants/tenant.service.js';
 import { createRootLogger, PinoNestLogger } from './common/logger.js';
 import { resolveMasterKey } from './common/master-key.js';
 import { ConfigError, loadConfig } from './config/config.js';
@@ -170,6 +171,9 @@ async function startApi(config: RuntimeConfig, logger: Logger): Promise<void> {
   }
 
   await app.init();
+  const rewrapped = await app.get(TenantService).rewrapDataKeys(config.previousMasterKey);
+  if (rewrapped > 0)
+    logger.info({ tenants: rewrapped }, 'tenant data keys re-wrapped with the new master key');
   const created = await app.get(ApiKeyService).ensureAdminKey();
   if (created) {
     // Printed once, outside the structured log, so the key never lands in log storage.

@@ -17,6 +17,7 @@ export interface RuntimeConfig {
   redisUrl: string | undefined;
   adminKey: string | undefined;
   masterKey: Buffer | undefined;
+  previousMasterKey: Buffer | undefined;
   egressAllowPrivate: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   workerConcurrency: number;
@@ -33,6 +34,10 @@ export interface RuntimeConfig {
   alertQueueGrowthMinutes: number;
   alertWebhookUrl: string | undefined;
   alertWebhookSecret: string | undefined;
+  workerMetricsPort: number;
+  /** Base URL browsers and OAuth providers reach this runtime at (the OAuth redirect URI). */
+  publicUrl: string;
+  oauthStateTtlSec: number;
 }
 
 interface VariableSpec {
@@ -68,6 +73,11 @@ export const VARIABLES: VariableSpec[] = [
     name: 'PLUGBOARD_MASTER_KEY',
     description:
       '32-byte key (64 hex or base64) wrapping tenant data keys; required in cluster mode, generated into the data dir in embedded mode',
+  },
+  {
+    name: 'PLUGBOARD_PREVIOUS_MASTER_KEY',
+    description:
+      'the master key being rotated out: at start, tenant data keys it wrapped are re-wrapped with PLUGBOARD_MASTER_KEY',
   },
   {
     name: 'PLUGBOARD_EGRESS_ALLOW_PRIVATE',
@@ -144,6 +154,23 @@ export const VARIABLES: VariableSpec[] = [
     name: 'PLUGBOARD_ALERT_WEBHOOK_SECRET',
     description: 'Standard Webhooks secret (whsec_...) signing alert notifications',
   },
+  {
+    name: 'PLUGBOARD_WORKER_METRICS_PORT',
+    description:
+      'port on which a cluster worker serves GET /metrics (admin key); 0 serves none (one per worker process)',
+    default: '0',
+  },
+  {
+    name: 'PLUGBOARD_PUBLIC_URL',
+    description:
+      'base URL browsers reach the runtime at; the OAuth redirect URI is <url>/oauth/callback (register it at the provider)',
+    default: 'http://localhost:<PORT>',
+  },
+  {
+    name: 'PLUGBOARD_OAUTH_STATE_TTL_SEC',
+    description: 'how long an OAuth authorization started with Connect may take to come back',
+    default: '600',
+  },
 ];
 
 export class ConfigError extends Error {
@@ -212,6 +239,13 @@ function queuePrefix(env: Env): string {
   return value;
 }
 
+function publicUrl(env: Env): string {
+  const port = read(env, 'PORT') ?? '3000';
+  const raw = env.PLUGBOARD_PUBLIC_URL || `http://localhost:${port}`;
+  const value = url({ PLUGBOARD_PUBLIC_URL: raw }, 'PLUGBOARD_PUBLIC_URL', ['http:', 'https:']);
+  return (value ?? raw).replace(/\/+$/, '');
+}
+
 function repoRoot(): string {
   // dist/config/config.js or src/config/config.ts -> apps/runtime -> repo root
   return resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -245,6 +279,11 @@ export function loadConfig(
   }
   const masterRaw = read(env, 'PLUGBOARD_MASTER_KEY');
   const masterKey = masterRaw === undefined ? undefined : parseMasterKey(masterRaw);
+  const previousRaw = read(env, 'PLUGBOARD_PREVIOUS_MASTER_KEY');
+  const previousMasterKey =
+    previousRaw === undefined
+      ? undefined
+      : parseMasterKey(previousRaw, 'PLUGBOARD_PREVIOUS_MASTER_KEY');
   if (mode === 'cluster' && !masterKey) {
     throw new ConfigError(
       'PLUGBOARD_MASTER_KEY',
@@ -273,6 +312,7 @@ export function loadConfig(
     redisUrl,
     adminKey,
     masterKey,
+    previousMasterKey,
     egressAllowPrivate: flag(env, 'PLUGBOARD_EGRESS_ALLOW_PRIVATE'),
     logLevel,
     workerConcurrency: integer(env, 'PLUGBOARD_WORKER_CONCURRENCY', 1, 256),
@@ -289,6 +329,9 @@ export function loadConfig(
     alertQueueGrowthMinutes: integer(env, 'PLUGBOARD_ALERT_QUEUE_GROWTH_MINUTES', 1, 1440),
     alertWebhookUrl: url(env, 'PLUGBOARD_ALERT_WEBHOOK_URL', ['http:', 'https:']),
     alertWebhookSecret: read(env, 'PLUGBOARD_ALERT_WEBHOOK_SECRET'),
+    workerMetricsPort: integer(env, 'PLUGBOARD_WORKER_METRICS_PORT', 0, 65535),
+    publicUrl: publicUrl(env),
+    oauthStateTtlSec: integer(env, 'PLUGBOARD_OAUTH_STATE_TTL_SEC', 1, 3600),
   };
 }
 

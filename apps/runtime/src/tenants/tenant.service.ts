@@ -76,6 +76,44 @@ export class TenantService {
     return (await this.tenants.find(id)) !== null;
   }
 
+  /**
+   * Master key rotation: data keys that only the previous master key opens are re-wrapped with the
+   * current one, each in its own audited transaction; credentials themselves never change.
+   */
+  async rewrapDataKeys(previous: Buffer | undefined): Promise<number> {
+    let rewrapped = 0;
+    for (const tenant of await this.tenants.list()) {
+      const aad = `tenant:${tenant.id}`;
+      try {
+        open(this.masterKey, tenant.dataKey, aad);
+        continue;
+      } catch {
+        if (!previous) {
+          throw new DomainError(
+            'INTERNAL',
+            `the master key does not open tenant ${tenant.id}'s data key: set PLUGBOARD_PREVIOUS_MASTER_KEY to rotate`,
+          );
+        }
+      }
+      const dataKey = open(previous, tenant.dataKey, aad);
+      await this.tenants.transaction(async (manager) => {
+        await this.tenants.updateDataKey(tenant.id, seal(this.masterKey, dataKey, aad), manager);
+        await this.audit.record(
+          {
+            actor: 'system',
+            tenantId: tenant.id,
+            action: 'tenant.data-key-rewrapped',
+            targetType: 'tenant',
+            targetId: tenant.id,
+          },
+          manager,
+        );
+      });
+      rewrapped += 1;
+    }
+    return rewrapped;
+  }
+
   /** The tenant's unwrapped data key; kept in memory only. */
   async dataKey(tenantId: string): Promise<Buffer> {
     const cached = this.dataKeys.get(tenantId);
