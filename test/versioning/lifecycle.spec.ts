@@ -42,6 +42,8 @@ describe('deprecation and sunset', () => {
     );
     expect(status.body.deprecation).toMatchObject({ sunset: '2099-01-01', moveTo: '1.1.0' });
     expect(status.body.warnings[0]).toContain('old@1.0.0 is deprecated');
+    const health = await call('get', `/v1/installations/${installationId}/health`, key).expect(200);
+    expect(health.body.warnings).toEqual([expect.stringContaining('old@1.0.0 is deprecated')]);
 
     await call('post', '/v1/connectors/old/versions/1.0.0/deprecate')
       .send({ message: 'Move to 1.1.0.', sunset: '2020-01-01' })

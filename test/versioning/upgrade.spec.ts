@@ -82,6 +82,38 @@ describe('payload migrations', () => {
     );
   });
 
+  it('replays an event stored on 1.1.0 in the 2.0 shape once the installation is upgraded', async () => {
+    const { key } = await makeTenant(call, 'replay-tenant', 'migrate');
+    const created = await call('post', '/v1/installations', key)
+      .send({
+        connectorId: 'migrate',
+        version: '^1.0.0',
+        config: { region: 'eu' },
+        credentials: { token: 't' },
+      })
+      .expect(201);
+    const id = created.body.id as string;
+    expect(created.body.version).toBe('1.1.0');
+    const accepted = await call('post', `/v1/installations/${id}/events`, key)
+      .send({ action: 'send', data: { text: 'before upgrade' } })
+      .expect(202);
+    const eventId = accepted.body.events[0].eventId as string;
+    const runId = await eventually(async () => {
+      const event = await call('get', `/v1/events/${eventId}`, key);
+      return event.body.state === 'succeeded' ? (event.body.lastRunId as string) : undefined;
+    });
+    expect(
+      w.partner.requests.find((r) => (r.body as { text?: string }).text === 'before upgrade'),
+    ).toBeDefined();
+
+    await call('patch', `/v1/installations/${id}`, key).send({ version: '2.0.0' }).expect(200);
+    await call('post', `/v1/runs/${runId}/replay`, key).expect(202);
+    const replayed = await eventually(async () =>
+      w.partner.requests.find((r) => (r.body as { message?: string }).message === 'before upgrade'),
+    );
+    expect(replayed.body).toEqual({ message: 'before upgrade', source: 'v1' });
+  });
+
   it('refuses a payload no migration chain brings forward with a 422 naming the gap', async () => {
     const { installationId, key } = await makeTenant(call, 'gap-tenant', 'migrate');
     const res = await call('post', `/v1/installations/${installationId}/events`, key)

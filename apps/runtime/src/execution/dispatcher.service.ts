@@ -19,6 +19,7 @@ import { ExecutorService } from './executor.service.js';
 import { QUEUE } from './queue.js';
 import type { WorkKick, WorkQueue } from './queue.js';
 import { RunRepository } from './run.repository.js';
+import { PayloadMigrationService } from '../versioning/payload-migration.service.js';
 import { RunObserver } from '../observability/run-observer.service.js';
 
 interface ActionShape {
@@ -68,6 +69,7 @@ export class DispatcherService {
     @Inject(RunRepository) private readonly runs: RunRepository,
     @Inject(InstallationService) private readonly installations: InstallationService,
     @Inject(ExecutorService) private readonly executor: ExecutorService,
+    @Inject(PayloadMigrationService) private readonly migrations: PayloadMigrationService,
     @Inject(QUEUE) private readonly queue: WorkQueue,
     @Inject(PLATFORM) private readonly platform: Platform,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
@@ -180,7 +182,8 @@ export class DispatcherService {
       runnable,
       action: event.action,
       kind: 'event',
-      input: event.data,
+      // An item stored before a major upgrade (a replay, or still queued) runs in the new shape.
+      input: await this.migrations.stored(runnable.connector, event),
       correlationId: event.correlationId,
       eventId: event.id,
       idempotencyKey: event.idempotencyKey,
@@ -238,7 +241,7 @@ export class DispatcherService {
       runnable,
       action,
       kind: 'batch',
-      items: claimed.map((e) => e.data),
+      items: await Promise.all(claimed.map((e) => this.migrations.stored(runnable.connector, e))),
       correlationId,
       batchId,
       idempotencyKey: checksum,

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import semver from 'semver';
 import type { ConnectorVersionEntity } from '../catalog/connector-version.entity.js';
 import type { PointerIssue } from '../common/json-schema.js';
+import type { EventEntity } from '../execution/event.entity.js';
 import { ENGINE } from '../platform/ports.js';
 import type { Engine } from '../platform/ports.js';
 import { VersioningRepository } from './versioning.repository.js';
@@ -164,6 +165,18 @@ export class PayloadMigrationService {
         ? this.gapIssue(target, action, writtenFor, outcome, pointer)
         : null;
     return { data: outcome.data, issues: gap ? [gap, ...invalid] : invalid };
+  }
+
+  /**
+   * A stored event's data in the shape of the version it is about to run on. One that cannot be
+   * brought forward runs as stored, so the run fails validation with the connector's own errors.
+   */
+  async stored(
+    target: ConnectorVersionEntity,
+    event: Pick<EventEntity, 'action' | 'data' | 'schemaVersion'>,
+  ): Promise<unknown> {
+    const outcome = await this.forward(target, event.action, event.data, event.schemaVersion);
+    return outcome.issues.length > 0 ? event.data : outcome.data;
   }
 
   private async evaluate(
