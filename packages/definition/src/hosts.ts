@@ -22,8 +22,12 @@ export function hostRules(definition: ConnectorDefinition): HostRules {
   );
   const matches = (pattern: string, host: string): boolean => {
     if (pattern.includes('{{')) return false;
-    if (pattern.startsWith('*.'))
-      return host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1;
+    // As the engine does (egress/hosts.ts): `*` stands for exactly one DNS label.
+    if (pattern.startsWith('*.')) {
+      const suffix = pattern.slice(1);
+      const label = host.endsWith(suffix) ? host.slice(0, -suffix.length) : '';
+      return /^[a-z0-9-]+$/.test(label);
+    }
     return pattern === host || pattern === host.replace(/:\d+$/, '');
   };
   const normalise = (template: string): string =>

@@ -21,6 +21,10 @@ const LOOP_VARIABLES = [...FLOW_VARIABLES, 'item', 'index'] as const;
 /** Variables of expressions over one partner response (pagination, outcome conditions). */
 export const RESPONSE_VARIABLES = ['status', 'headers', 'body'] as const;
 const CONFIG_ONLY = ['config'] as const;
+/** Variables of expressions over an inbound webhook request. */
+const WEBHOOK_VARIABLES = ['headers', 'query', 'body'] as const;
+/** What the host resolves without a sandbox: exactly one `{{ config.<path> }}`. */
+const CONFIG_REFERENCE = /^\{\{\s*config(?:\.[A-Za-z_$][\w$]*)+\s*\}\}$/;
 
 /** Credential keys the auth types use themselves; `auth.fields` may not reuse them. */
 export const RESERVED_CREDENTIAL_NAMES = [
@@ -89,6 +93,7 @@ class Checker {
     }
     this.checkAuth();
     this.checkBase();
+    this.checkLimits();
     this.checkSchemas();
     for (const [name, action] of Object.entries(d.actions ?? {})) this.checkAction(name, action);
     for (const [name, trigger] of Object.entries(d.triggers ?? {}))
@@ -124,6 +129,55 @@ class Checker {
     }
     if (auth.type === 'oauth2AuthorizationCode') {
       this.template('/auth/authorizeUrl', auth.authorizeUrl, CONFIG_ONLY);
+    }
+    if (auth.type === 'apiKey' && auth.name.includes('{{') && !CONFIG_REFERENCE.test(auth.name)) {
+      // The host reads these without a sandbox, so only a plain config path is allowed.
+      this.add(
+        '/auth/name',
+        'AUTH_LOCATION_INVALID',
+        `"${auth.name}" mixes text and templates: use a literal name or exactly one {{ config.<path> }}`,
+      );
+    }
+  }
+
+  private checkLimits(): void {
+    const limits = this.definition.limits;
+    if (!limits) return;
+    const schedule = limits.retry?.scheduleMs;
+    if (schedule !== undefined) {
+      const at = '/limits/retry/scheduleMs';
+      if (schedule[0] !== 0) {
+        this.add(
+          `${at}/0`,
+          'RETRY_SCHEDULE_INVALID',
+          'the first entry is the wait before the first attempt, which goes at once: make it 0',
+        );
+      }
+      const attempts = limits.retry?.maxAttempts;
+      if (attempts !== undefined && attempts < schedule.length) {
+        this.add(
+          '/limits/retry/maxAttempts',
+          'RETRY_SCHEDULE_INVALID',
+          `maxAttempts ${attempts} leaves entries ${attempts}..${schedule.length - 1} of scheduleMs unused: raise maxAttempts to ${schedule.length} or shorten the schedule`,
+        );
+      }
+    }
+    for (const [name, endpoint] of Object.entries(limits.endpoints ?? {})) {
+      const rate = endpoint.rate;
+      if (rate === undefined) continue;
+      const windows = Array.isArray(rate) ? rate : [rate];
+      const at = pointerOf('limits', 'endpoints', name, 'rate');
+      windows.forEach((window, index) => {
+        const where = Array.isArray(rate) ? `${at}/${index}/key` : `${at}/key`;
+        this.template(where, window.key, LOOP_VARIABLES);
+        if (window.key !== windows[0]?.key) {
+          this.add(
+            where,
+            'RATE_KEY_MISMATCH',
+            'every window of one endpoint counts per the same key: give them all the same `key` (or none)',
+          );
+        }
+      });
     }
   }
 
@@ -270,11 +324,15 @@ class Checker {
       this.expression(
         `${at}/eventId/expression`,
         trigger.eventId.expression,
-        trigger.kind === 'webhook' ? ['headers', 'query', 'body'] : undefined,
+        trigger.kind === 'webhook' ? WEBHOOK_VARIABLES : undefined,
       );
     }
     if (trigger.kind === 'webhook' && trigger.verify) {
       this.secret(`${at}/verify/secretField`, trigger.verify.secretField);
+    }
+    if (trigger.kind === 'webhook' && trigger.challenge) {
+      this.expression(`${at}/challenge/when`, trigger.challenge.when, WEBHOOK_VARIABLES);
+      this.expression(`${at}/challenge/respond`, trigger.challenge.respond, WEBHOOK_VARIABLES);
     }
     if (trigger.kind === 'poll') {
       this.expression(`${at}/poll/cursor/from`, trigger.poll.cursor.from, ['records', 'cursor']);
@@ -737,6 +795,8 @@ class Checker {
     for (const [name, value] of Object.entries(node.headers ?? {})) {
       this.template(`${at}/headers/${escapeToken(name)}`, value, vars);
     }
+    this.expression(`${at}/queryFrom`, node.queryFrom, vars);
+    this.expression(`${at}/headersFrom`, node.headersFrom, vars);
     this.expression(`${at}/body`, node.body, vars);
     this.template(`${at}/idempotencyKey`, node.idempotencyKey, vars);
     if (node.endpoint !== undefined && !this.endpoints.has(node.endpoint)) {
@@ -787,6 +847,7 @@ class Checker {
     (node.outcomes ?? []).forEach((rule, index) => {
       this.expression(`${at}/outcomes/${index}/body`, rule.body, RESPONSE_VARIABLES);
       this.template(`${at}/outcomes/${index}/message`, rule.message, [...vars, 'response']);
+      this.expression(`${at}/outcomes/${index}/retryAfter`, rule.retryAfter, RESPONSE_VARIABLES);
     });
   }
 }

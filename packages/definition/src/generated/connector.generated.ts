@@ -31,6 +31,13 @@ export type SecretFieldName = string;
  */
 export type AuthFields = AuthField[];
 /**
+ * Exactly one `{{ config.<path> }}`: the value of an installation setting, read on the host (no JSONata, no sandbox).
+ *
+ * This interface was referenced by `ConnectorDefinition`'s JSON-Schema
+ * via the `definition` "ConfigReference".
+ */
+export type ConfigReference = string;
+/**
  * A JSON Schema (2020-12). `$ref` may point at `#/schemas/Name`. Objects are closed unless they set `additionalProperties`, `unevaluatedProperties` or `patternProperties`. Patterns must not backtrack catastrophically. Mark a value `"sensitive": true` to have it redacted from logs and traces.
  *
  * This interface was referenced by `ConnectorDefinition`'s JSON-Schema
@@ -41,6 +48,27 @@ export type JsonSchema =
       [k: string]: unknown;
     }
   | boolean;
+/**
+ * One window `{requests, perMs}` or a list of windows, all enforced (GitHub: 80 per minute and 500 per hour; HubSpot: 100 per 10 s and a daily cap).
+ *
+ * This interface was referenced by `ConnectorDefinition`'s JSON-Schema
+ * via the `definition` "RateWindows".
+ */
+export type RateWindows = Rate | Rate[];
+/**
+ * One window or a list of windows, all enforced.
+ *
+ * This interface was referenced by `ConnectorDefinition`'s JSON-Schema
+ * via the `definition` "EndpointRateWindows".
+ */
+export type EndpointRateWindows = EndpointRate | EndpointRate[];
+/**
+ * A string in which `{{ expr }}` parts are JSONata expressions replaced by their value; other text is literal.
+ *
+ * This interface was referenced by `ConnectorDefinition`'s JSON-Schema
+ * via the `definition` "Template".
+ */
+export type Template = string;
 /**
  * A JSONata expression, evaluated in the sandbox.
  *
@@ -64,13 +92,6 @@ export type FlowNode =
  */
 export type NodeId = string;
 /**
- * A string in which `{{ expr }}` parts are JSONata expressions replaced by their value; other text is literal.
- *
- * This interface was referenced by `ConnectorDefinition`'s JSON-Schema
- * via the `definition` "Template".
- */
-export type Template = string;
-/**
  * A source of records: a verified inbound webhook or a scheduled poll.
  *
  * This interface was referenced by `ConnectorDefinition`'s JSON-Schema
@@ -83,7 +104,8 @@ export type Trigger = WebhookTrigger | PollTrigger;
  * This interface was referenced by `ConnectorDefinition`'s JSON-Schema
  * via the `definition` "WebhookVerify".
  */
-export type WebhookVerify = HmacSha256Verify | HmacSha256TimestampedVerify | StandardWebhooksVerify;
+export type WebhookVerify =
+  HmacSha256Verify | HmacSha256TimestampedVerify | StandardWebhooksVerify | SlackV0Verify;
 /**
  * Name of an action or trigger; letters, digits, `_` and `.`, starting with a letter.
  *
@@ -254,11 +276,11 @@ export interface ApiKeyAuth {
    */
   type: 'apiKey';
   /**
-   * Where the key goes.
+   * Where the key goes: `header` or `query`, or exactly one `{{ config.<path> }}` naming an installation setting that holds `header` or `query` (a generic connector lets the installation choose). Resolved on the host from the installation's config; any other value fails the call with VALIDATION_FAILED.
    */
-  in: 'header' | 'query';
+  in: (('header' | 'query') | ConfigReference) & string;
   /**
-   * Name of the header or query parameter carrying the key.
+   * Name of the header or query parameter carrying the key, or exactly one `{{ config.<path> }}` naming an installation setting that holds it (resolved on the host).
    */
   name: string;
   /**
@@ -382,9 +404,9 @@ export interface OAuth2AuthorizationCodeAuth {
  */
 export interface Limits {
   /**
-   * Partner-wide rate per connector and host.
+   * Partner-wide rate per connector and host: one window or a list of windows, all enforced.
    */
-  rate?: Rate;
+  rate?: RateWindows;
   /**
    * Named endpoints with their own limits; every `endpoint` an http node uses must be declared here.
    */
@@ -409,7 +431,7 @@ export interface Limits {
     maxBytes?: number;
   };
   /**
-   * Retry policy for transient failures: exponential backoff with full jitter, honouring Retry-After, within a budget.
+   * Retry policy for transient failures: exponential backoff with full jitter (or the explicit `scheduleMs`), honouring Retry-After, within a budget.
    */
   retry?: {
     /**
@@ -428,6 +450,13 @@ export interface Limits {
      * Retries allowed as a fraction of recent requests per installation.
      */
     budgetRatio?: number;
+    /**
+     * An explicit delay per attempt instead of exponential backoff: entry n is the wait before attempt n + 1, so the first entry (before the first attempt) must be 0. Each delay gets a jitter of ±10%, is not capped by `maxDelayMs`, and is still granted only while the retry budget allows. `maxAttempts` defaults to the list's length and may not be smaller; attempts beyond the list wait its last entry. A delay longer than the runtime holds a call re-queues the item with that delay.
+     *
+     * @minItems 2
+     * @maxItems 20
+     */
+    scheduleMs?: number[];
   };
   /**
    * Extra HTTP statuses classified transient besides 408, 425, 429 and 5xx.
@@ -462,13 +491,33 @@ export interface Rate {
  */
 export interface EndpointLimits {
   /**
-   * This endpoint's rate limit.
+   * This endpoint's rate limit: one window or a list, optionally per rate key.
    */
-  rate?: Rate;
+  rate?: EndpointRateWindows;
   /**
    * Calls to this endpoint in flight at once.
    */
   concurrency?: number;
+}
+/**
+ * At most `requests` calls per `perMs` milliseconds to this endpoint, counted per rate key when `key` is set.
+ *
+ * This interface was referenced by `ConnectorDefinition`'s JSON-Schema
+ * via the `definition` "EndpointRate".
+ */
+export interface EndpointRate {
+  /**
+   * Calls allowed per window.
+   */
+  requests: number;
+  /**
+   * Window length in milliseconds.
+   */
+  perMs: number;
+  /**
+   * Counts the window separately per value of this template (Slack: one message per second per channel). Rendered per request in the sandbox and passed to the policy as `CallContext.rateKey`. Template: `{{ }}` parts may use `input`, `items`, `config`, `steps`, `meta` (and `item`, `index` inside a forEach). Every window of one endpoint uses the same key.
+   */
+  key?: Template;
 }
 /**
  * An operation a tenant invokes, synchronously (realtime) or through events gathered into micro-batches (batched).
@@ -585,11 +634,19 @@ export interface HttpNode {
     [k: string]: string;
   };
   /**
+   * JSONata over `input`, `items`, `config`, `steps`, `meta` (and `item`, `index` inside a forEach) giving an object of query parameters (values: strings, numbers, booleans or arrays of them; null ones are left out), merged under `query`: a `query` entry of the same name wins. For filters a caller passes as a whole.
+   */
+  queryFrom?: Expression;
+  /**
    * Request headers; values are templates that may use `input`, `items`, `config`, `steps`, `meta`. Auth headers are added by the host.
    */
   headers?: {
     [k: string]: string;
   };
+  /**
+   * JSONata over `input`, `items`, `config`, `steps`, `meta` (and `item`, `index` inside a forEach) giving an object of request headers (null values are left out), merged under `headers`: a `headers` entry of the same name wins. Auth headers are still added by the host.
+   */
+  headersFrom?: Expression;
   /**
    * JSONata over `{ input, items, config, steps, meta }` whose value is the request body, sent as JSON (or as a form when `encoding` is `form`).
    */
@@ -634,7 +691,7 @@ export interface HttpNode {
   idempotencyHeader?: string;
 }
 /**
- * Follows pages until the stop rule, no next cursor/link, an empty page or `maxPages`. Expressions are JSONata over the page response `{ status, headers, body }`.
+ * Follows pages until the stop rule is true, there is no next cursor or link, or `maxPages` is reached; an empty page stops `offset` and `page` numbering (and a page shorter than `pageSize`), but `cursor` and `link-header` pagination keep following a next cursor or link after an empty page (Slack can answer an empty page with a next cursor). Expressions are JSONata over the page response `{ status, headers, body }`.
  *
  * This interface was referenced by `ConnectorDefinition`'s JSON-Schema
  * via the `definition` "Pagination".
@@ -721,6 +778,10 @@ export interface OutcomeRule {
    * Error message. Template: `{{ }}` parts may use `response`, `input`, `items`, `config`, `steps`, `meta`.
    */
   message?: Template;
+  /**
+   * JSONata over the response `{ status, headers, body }` saying when to try again, for transient outcomes; it wins over the `Retry-After` header when it gives a value. A number below 1e9 is a delay in milliseconds; a larger number is an epoch time (seconds below 1e11, else milliseconds), as in GitHub's `x-ratelimit-reset`; a string is an HTTP date, an ISO 8601 time, or digits read as a number. Null or empty: no hint. Passed to the policy as `CallOutcome.retryAfterMs`.
+   */
+  retryAfter?: Expression;
 }
 /**
  * Computes a value with JSONata. Result `steps.<id>` is the expression's value.
@@ -971,6 +1032,19 @@ export interface WebhookTrigger {
    */
   event: JsonSchema;
   verify?: WebhookVerify;
+  /**
+   * A handshake the partner sends to prove the URL (Slack's `url_verification`): after the signature check, when `when` is true the webhook route answers 200 with `respond` as the JSON body and records nothing. Both are JSONata over the request `{ headers, query, body }`.
+   */
+  challenge?: {
+    /**
+     * JSONata over `{ headers, query, body }`; true marks a challenge.
+     */
+    when: Expression;
+    /**
+     * JSONata over `{ headers, query, body }` giving the JSON answer body.
+     */
+    respond: Expression;
+  };
   eventId?: EventId;
   /**
    * Marks the trigger deprecated.
@@ -1051,6 +1125,26 @@ export interface StandardWebhooksVerify {
   toleranceSec?: number;
   /**
    * Name of the `auth.fields` entry holding the `whsec_` secret.
+   */
+  secretField: SecretFieldName;
+}
+/**
+ * Slack's v0 signing: `X-Slack-Signature` is `v0=` + the hex HMAC-SHA256 of `v0:<X-Slack-Request-Timestamp>:<raw body>` keyed with the app's signing secret; timestamps older than `toleranceSec` are refused.
+ *
+ * This interface was referenced by `ConnectorDefinition`'s JSON-Schema
+ * via the `definition` "SlackV0Verify".
+ */
+export interface SlackV0Verify {
+  /**
+   * Verification scheme tag.
+   */
+  scheme: 'slack-v0';
+  /**
+   * Largest accepted age of `X-Slack-Request-Timestamp`, in seconds.
+   */
+  toleranceSec?: number;
+  /**
+   * Name of the `auth.fields` entry holding the Slack signing secret.
    */
   secretField: SecretFieldName;
 }

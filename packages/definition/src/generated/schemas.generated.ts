@@ -416,6 +416,15 @@ export const connectorSchema: Record<string, unknown> = {
         }
       ]
     },
+    "ConfigReference": {
+      "title": "Config reference",
+      "description": "Exactly one `{{ config.<path> }}`: the value of an installation setting, read on the host (no JSONata, no sandbox).",
+      "type": "string",
+      "pattern": "^\\{\\{\\s*config(\\.[A-Za-z_$][A-Za-z0-9_$]*)+\\s*\\}\\}$",
+      "examples": [
+        "{{ config.authName }}"
+      ]
+    },
     "Base": {
       "title": "Base",
       "description": "The partner's base URL and the hosts egress may reach.",
@@ -626,23 +635,32 @@ export const connectorSchema: Record<string, unknown> = {
         },
         "in": {
           "title": "Location",
-          "description": "Where the key goes.",
+          "description": "Where the key goes: `header` or `query`, or exactly one `{{ config.<path> }}` naming an installation setting that holds `header` or `query` (a generic connector lets the installation choose). Resolved on the host from the installation's config; any other value fails the call with VALIDATION_FAILED.",
           "type": "string",
-          "enum": [
-            "header",
-            "query"
+          "anyOf": [
+            {
+              "enum": [
+                "header",
+                "query"
+              ]
+            },
+            {
+              "$ref": "#/$defs/ConfigReference"
+            }
           ],
           "examples": [
-            "header"
+            "header",
+            "{{ config.authIn }}"
           ]
         },
         "name": {
           "title": "Header or parameter name",
-          "description": "Name of the header or query parameter carrying the key.",
+          "description": "Name of the header or query parameter carrying the key, or exactly one `{{ config.<path> }}` naming an installation setting that holds it (resolved on the host).",
           "type": "string",
           "minLength": 1,
           "examples": [
-            "X-Api-Key"
+            "X-Api-Key",
+            "{{ config.authName }}"
           ]
         },
         "prefix": {
@@ -963,6 +981,108 @@ export const connectorSchema: Record<string, unknown> = {
         }
       ]
     },
+    "RateWindows": {
+      "title": "Rate",
+      "description": "One window `{requests, perMs}` or a list of windows, all enforced (GitHub: 80 per minute and 500 per hour; HubSpot: 100 per 10 s and a daily cap).",
+      "oneOf": [
+        {
+          "$ref": "#/$defs/Rate"
+        },
+        {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/Rate"
+          },
+          "minItems": 1,
+          "maxItems": 8
+        }
+      ],
+      "examples": [
+        {
+          "requests": 100,
+          "perMs": 10000
+        },
+        [
+          {
+            "requests": 80,
+            "perMs": 60000
+          },
+          {
+            "requests": 500,
+            "perMs": 3600000
+          }
+        ]
+      ]
+    },
+    "EndpointRate": {
+      "title": "Endpoint rate",
+      "description": "At most `requests` calls per `perMs` milliseconds to this endpoint, counted per rate key when `key` is set.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "requests",
+        "perMs"
+      ],
+      "properties": {
+        "requests": {
+          "title": "Requests",
+          "description": "Calls allowed per window.",
+          "type": "integer",
+          "minimum": 1,
+          "examples": [
+            1
+          ]
+        },
+        "perMs": {
+          "title": "Window",
+          "description": "Window length in milliseconds.",
+          "type": "integer",
+          "minimum": 1,
+          "examples": [
+            1000
+          ]
+        },
+        "key": {
+          "$ref": "#/$defs/Template",
+          "title": "Rate key",
+          "description": "Counts the window separately per value of this template (Slack: one message per second per channel). Rendered per request in the sandbox and passed to the policy as `CallContext.rateKey`. Template: `{{ }}` parts may use `input`, `items`, `config`, `steps`, `meta` (and `item`, `index` inside a forEach). Every window of one endpoint uses the same key.",
+          "examples": [
+            "{{ input.channel }}"
+          ]
+        }
+      },
+      "examples": [
+        {
+          "requests": 1,
+          "perMs": 1000,
+          "key": "{{ input.channel }}"
+        }
+      ]
+    },
+    "EndpointRateWindows": {
+      "title": "Endpoint rate",
+      "description": "One window or a list of windows, all enforced.",
+      "oneOf": [
+        {
+          "$ref": "#/$defs/EndpointRate"
+        },
+        {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/EndpointRate"
+          },
+          "minItems": 1,
+          "maxItems": 8
+        }
+      ],
+      "examples": [
+        {
+          "requests": 1,
+          "perMs": 1000,
+          "key": "{{ input.channel }}"
+        }
+      ]
+    },
     "EndpointLimits": {
       "title": "Endpoint limits",
       "description": "Limits of one named endpoint (http nodes name it with `endpoint`).",
@@ -970,9 +1090,9 @@ export const connectorSchema: Record<string, unknown> = {
       "additionalProperties": false,
       "properties": {
         "rate": {
-          "$ref": "#/$defs/Rate",
+          "$ref": "#/$defs/EndpointRateWindows",
           "title": "Rate",
-          "description": "This endpoint's rate limit.",
+          "description": "This endpoint's rate limit: one window or a list, optionally per rate key.",
           "examples": [
             {
               "requests": 1,
@@ -1006,9 +1126,9 @@ export const connectorSchema: Record<string, unknown> = {
       "additionalProperties": false,
       "properties": {
         "rate": {
-          "$ref": "#/$defs/Rate",
+          "$ref": "#/$defs/RateWindows",
           "title": "Rate",
-          "description": "Partner-wide rate per connector and host.",
+          "description": "Partner-wide rate per connector and host: one window or a list of windows, all enforced.",
           "examples": [
             {
               "requests": 100,
@@ -1081,7 +1201,7 @@ export const connectorSchema: Record<string, unknown> = {
         },
         "retry": {
           "title": "Retry",
-          "description": "Retry policy for transient failures: exponential backoff with full jitter, honouring Retry-After, within a budget.",
+          "description": "Retry policy for transient failures: exponential backoff with full jitter (or the explicit `scheduleMs`), honouring Retry-After, within a budget.",
           "type": "object",
           "additionalProperties": false,
           "properties": {
@@ -1121,6 +1241,29 @@ export const connectorSchema: Record<string, unknown> = {
               "maximum": 1,
               "examples": [
                 0.1
+              ]
+            },
+            "scheduleMs": {
+              "title": "Retry schedule",
+              "description": "An explicit delay per attempt instead of exponential backoff: entry n is the wait before attempt n + 1, so the first entry (before the first attempt) must be 0. Each delay gets a jitter of ±10%, is not capped by `maxDelayMs`, and is still granted only while the retry budget allows. `maxAttempts` defaults to the list's length and may not be smaller; attempts beyond the list wait its last entry. A delay longer than the runtime holds a call re-queues the item with that delay.",
+              "type": "array",
+              "items": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "minItems": 2,
+              "maxItems": 20,
+              "examples": [
+                [
+                  0,
+                  5000,
+                  300000,
+                  1800000,
+                  7200000,
+                  18000000,
+                  36000000,
+                  36000000
+                ]
               ]
             }
           },
@@ -1405,6 +1548,40 @@ export const connectorSchema: Record<string, unknown> = {
         "verify": {
           "$ref": "#/$defs/WebhookVerify"
         },
+        "challenge": {
+          "title": "Challenge",
+          "description": "A handshake the partner sends to prove the URL (Slack's `url_verification`): after the signature check, when `when` is true the webhook route answers 200 with `respond` as the JSON body and records nothing. Both are JSONata over the request `{ headers, query, body }`.",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "when",
+            "respond"
+          ],
+          "properties": {
+            "when": {
+              "$ref": "#/$defs/Expression",
+              "title": "When",
+              "description": "JSONata over `{ headers, query, body }`; true marks a challenge.",
+              "examples": [
+                "body.type = 'url_verification'"
+              ]
+            },
+            "respond": {
+              "$ref": "#/$defs/Expression",
+              "title": "Respond",
+              "description": "JSONata over `{ headers, query, body }` giving the JSON answer body.",
+              "examples": [
+                "{ 'challenge': body.challenge }"
+              ]
+            }
+          },
+          "examples": [
+            {
+              "when": "body.type = 'url_verification'",
+              "respond": "{ 'challenge': body.challenge }"
+            }
+          ]
+        },
         "eventId": {
           "$ref": "#/$defs/EventId"
         },
@@ -1647,6 +1824,9 @@ export const connectorSchema: Record<string, unknown> = {
         },
         {
           "$ref": "#/$defs/StandardWebhooksVerify"
+        },
+        {
+          "$ref": "#/$defs/SlackV0Verify"
         }
       ],
       "examples": [
@@ -1823,6 +2003,50 @@ export const connectorSchema: Record<string, unknown> = {
         {
           "scheme": "standard-webhooks",
           "secretField": "webhookSecret"
+        }
+      ]
+    },
+    "SlackV0Verify": {
+      "title": "Slack request signing",
+      "description": "Slack's v0 signing: `X-Slack-Signature` is `v0=` + the hex HMAC-SHA256 of `v0:<X-Slack-Request-Timestamp>:<raw body>` keyed with the app's signing secret; timestamps older than `toleranceSec` are refused.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "scheme",
+        "secretField"
+      ],
+      "properties": {
+        "scheme": {
+          "title": "Scheme",
+          "description": "Verification scheme tag.",
+          "const": "slack-v0",
+          "examples": [
+            "slack-v0"
+          ]
+        },
+        "toleranceSec": {
+          "title": "Tolerance",
+          "description": "Largest accepted age of `X-Slack-Request-Timestamp`, in seconds.",
+          "type": "integer",
+          "minimum": 1,
+          "default": 300,
+          "examples": [
+            300
+          ]
+        },
+        "secretField": {
+          "$ref": "#/$defs/SecretFieldName",
+          "title": "Secret field",
+          "description": "Name of the `auth.fields` entry holding the Slack signing secret.",
+          "examples": [
+            "signingSecret"
+          ]
+        }
+      },
+      "examples": [
+        {
+          "scheme": "slack-v0",
+          "secretField": "signingSecret"
         }
       ]
     },
@@ -2116,6 +2340,15 @@ export const connectorSchema: Record<string, unknown> = {
             }
           ]
         },
+        "queryFrom": {
+          "$ref": "#/$defs/Expression",
+          "title": "Query from",
+          "description": "JSONata over `input`, `items`, `config`, `steps`, `meta` (and `item`, `index` inside a forEach) giving an object of query parameters (values: strings, numbers, booleans or arrays of them; null ones are left out), merged under `query`: a `query` entry of the same name wins. For filters a caller passes as a whole.",
+          "examples": [
+            "input.filters",
+            "$merge([{ 'state': 'open' }, input.filters])"
+          ]
+        },
         "headers": {
           "title": "Headers",
           "description": "Request headers; values are templates that may use `input`, `items`, `config`, `steps`, `meta`. Auth headers are added by the host.",
@@ -2127,6 +2360,14 @@ export const connectorSchema: Record<string, unknown> = {
             {
               "Accept": "application/json"
             }
+          ]
+        },
+        "headersFrom": {
+          "$ref": "#/$defs/Expression",
+          "title": "Headers from",
+          "description": "JSONata over `input`, `items`, `config`, `steps`, `meta` (and `item`, `index` inside a forEach) giving an object of request headers (null values are left out), merged under `headers`: a `headers` entry of the same name wins. Auth headers are still added by the host.",
+          "examples": [
+            "config.extraHeaders"
           ]
         },
         "body": {
@@ -2255,7 +2496,7 @@ export const connectorSchema: Record<string, unknown> = {
     },
     "Pagination": {
       "title": "Pagination",
-      "description": "Follows pages until the stop rule, no next cursor/link, an empty page or `maxPages`. Expressions are JSONata over the page response `{ status, headers, body }`.",
+      "description": "Follows pages until the stop rule is true, there is no next cursor or link, or `maxPages` is reached; an empty page stops `offset` and `page` numbering (and a page shorter than `pageSize`), but `cursor` and `link-header` pagination keep following a next cursor or link after an empty page (Slack can answer an empty page with a next cursor). Expressions are JSONata over the page response `{ status, headers, body }`.",
       "type": "object",
       "additionalProperties": false,
       "required": [
@@ -2488,6 +2729,15 @@ export const connectorSchema: Record<string, unknown> = {
           "description": "Error message. Template: `{{ }}` parts may use `response`, `input`, `items`, `config`, `steps`, `meta`.",
           "examples": [
             "Slack refused: {{ response.body.error }}"
+          ]
+        },
+        "retryAfter": {
+          "$ref": "#/$defs/Expression",
+          "title": "Retry after",
+          "description": "JSONata over the response `{ status, headers, body }` saying when to try again, for transient outcomes; it wins over the `Retry-After` header when it gives a value. A number below 1e9 is a delay in milliseconds; a larger number is an epoch time (seconds below 1e11, else milliseconds), as in GitHub's `x-ratelimit-reset`; a string is an HTTP date, an ISO 8601 time, or digits read as a number. Null or empty: no hint. Passed to the policy as `CallOutcome.retryAfterMs`.",
+          "examples": [
+            "$number(headers.`x-ratelimit-reset`)",
+            "body.retry_after_ms"
           ]
         }
       },
