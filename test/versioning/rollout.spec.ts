@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createClient } from '@plugboard/sdk';
 import { makeTenant, publish } from '../support/api.js';
 import type { Call } from '../support/api.js';
 import { bundle } from '../support/factories.js';
@@ -52,6 +53,12 @@ describe('roll-out of minor and patch versions', () => {
       pendingRollouts: [{ version: '1.1.0', policy: 'manual', percent: 0, state: 'active' }],
     });
     expect(await versionOf(call, installationId)).toBe('1.0.0');
+    const client = createClient({ url: w.runtime.url, key });
+    expect(await client.installations.versioning(installationId)).toMatchObject({
+      version: '1.0.0',
+      range: '^1.0.0',
+      pendingRollouts: [{ version: '1.1.0', policy: 'manual' }],
+    });
 
     const raised = await call('post', '/v1/connectors/roll-manual/versions/1.1.0/rollout')
       .send({ percent: 100 })

@@ -228,6 +228,41 @@ export interface InstallationHealth {
   [field: string]: unknown;
 }
 
+/** A roll-out of a newer version that has not reached the installation yet. */
+export interface PendingRollout {
+  /** The version being rolled out. */
+  version: string;
+  /** The connector's roll-out policy when the version was published. */
+  policy: 'auto' | 'staged' | 'manual';
+  /** The share of eligible installations moved so far (0 to 100). */
+  percent: number;
+  /** `active`, or `halted` while the publisher looks into it. */
+  state: 'active' | 'halted';
+}
+
+/** `GET /v1/installations/:id/versioning`: where the installation stands between versions. */
+export interface InstallationVersioning {
+  /** Installation id. */
+  installationId: string;
+  /** The installed connector. */
+  connectorId: string;
+  /** The exact version it runs. */
+  version: string;
+  /** The semver range it follows. */
+  range: string;
+  /** Newer versions in its range still rolling out, newest first. */
+  pendingRollouts: PendingRollout[];
+  /** Set when its version is deprecated: the message, the sunset date and the version to move to. */
+  deprecation: {
+    message: string;
+    sunset?: string;
+    sunsetPassed: boolean;
+    moveTo: string | null;
+  } | null;
+  /** Human-readable warnings (deprecation, sunset). */
+  warnings: string[];
+}
+
 /** One event for an action, as `POST /v1/installations/:id/events` takes it. */
 export interface PlugboardEvent {
   /** The action to run. */
@@ -394,6 +429,8 @@ export interface PlugboardClient {
     delete(id: string): Promise<void>;
     /** `GET /v1/installations/:id/health`. */
     health(id: string): Promise<InstallationHealth>;
+    /** `GET /v1/installations/:id/versioning`: version, range and pending roll-outs. */
+    versioning(id: string): Promise<InstallationVersioning>;
   };
   actions: {
     /** `POST /v1/installations/:id/actions/:action`: a synchronous call of a realtime action. */
@@ -554,6 +591,8 @@ export function createClient(options: ClientOptions): PlugboardClient {
         await request('DELETE', `/v1/installations/${id(installationId)}`);
       },
       health: (installationId) => request('GET', `/v1/installations/${id(installationId)}/health`),
+      versioning: (installationId) =>
+        request('GET', `/v1/installations/${id(installationId)}/versioning`),
     },
     actions: {
       invoke: (installationId, action, input) =>
