@@ -20,7 +20,6 @@ import { QUEUE } from './queue.js';
 import type { WorkKick, WorkQueue } from './queue.js';
 import { RunRepository } from './run.repository.js';
 import { PayloadMigrationService } from '../versioning/payload-migration.service.js';
-import { PayloadMigrationService } from '../versioning/payload-migration.service.js';
 import { RunObserver } from '../observability/run-observer.service.js';
 
 interface ActionShape {
@@ -70,7 +69,6 @@ export class DispatcherService {
     @Inject(RunRepository) private readonly runs: RunRepository,
     @Inject(InstallationService) private readonly installations: InstallationService,
     @Inject(ExecutorService) private readonly executor: ExecutorService,
-    @Inject(PayloadMigrationService) private readonly migrations: PayloadMigrationService,
     @Inject(PayloadMigrationService) private readonly migrations: PayloadMigrationService,
     @Inject(QUEUE) private readonly queue: WorkQueue,
     @Inject(PLATFORM) private readonly platform: Platform,

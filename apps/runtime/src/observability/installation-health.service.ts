@@ -3,8 +3,6 @@ import type { Principal } from '../auth/principal.js';
 import { InstallationService } from '../installations/installation.service.js';
 import { EGRESS_POLICY } from '../platform/egress-policy.js';
 import { DeprecationService } from '../versioning/deprecation.service.js';
-import { DeprecationService } from '../versioning/deprecation.service.js';
-import { DeprecationService } from '../versioning/deprecation.service.js';
 import { ObservabilityRepository } from './observability.repository.js';
 import { RunObserver } from './run-observer.service.js';
 import { DEFAULT_SLO, WINDOWS, latencies, windowFigures } from './slo.js';
@@ -56,8 +54,6 @@ export class InstallationHealthService {
       connectorId: installation.connectorId,
       version: installation.version,
       status: installation.status,
-      warnings: await this.deprecations.warningsFor(installation),
-      warnings: await this.deprecations.warningsFor(installation),
       warnings: await this.deprecations.warningsFor(installation),
       successRate: { '1h': windows['1h']!.successRate, '24h': windows['24h']!.successRate },
       deliveryLatencyMs: { window: '1h', ...latencies(lastHour) },
