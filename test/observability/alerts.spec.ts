@@ -4,12 +4,11 @@ import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, makeTenant, publish } from '../support/api.js';
 import type { Call, TenantSetup } from '../support/api.js';
-import { makeConnector } from '../support/factories.js';
 import { startFakePartner } from '../support/fake-partner.js';
 import type { FakePartner } from '../support/fake-partner.js';
 import { eventually, startRuntime } from '../support/runtime.js';
 import type { RuntimeProcess } from '../support/runtime.js';
-import { sample, scrape, settledEvent } from './support.js';
+import { sample, scrape, settledEvent, shapeAnswer, shapeConnector } from './support.js';
 
 const ALERT_SECRET = `whsec_${Buffer.from('alert-signing-secret-0123456789').toString('base64')}`;
 
@@ -26,44 +25,6 @@ const notifications: Notification[] = [];
 let call: Call;
 let t: Omit<TenantSetup, 'definition'>;
 let other: Omit<TenantSetup, 'definition'>;
-
-/** `get` promises an object with a string `id`; the partner sometimes answers without one. */
-function shapeConnector(partnerUrl: string) {
-  const base = makeConnector(partnerUrl);
-  const actions = base.actions as Record<string, Record<string, unknown>>;
-  return {
-    ...base,
-    id: 'shape',
-    name: 'Shape',
-    actions: {
-      ...actions,
-      get: {
-        title: 'Get',
-        description: 'Reads a record.',
-        urgency: 'realtime',
-        input: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['text'],
-          properties: { text: { type: 'string' } },
-        },
-        output: {
-          type: 'object',
-          additionalProperties: true,
-          required: ['id'],
-          properties: { id: { type: 'string' } },
-        },
-        flow: {
-          nodes: [
-            { id: 'call', type: 'http', method: 'POST', path: '/records', body: 'input' },
-            { id: 'done', type: 'output', value: 'steps.call.body' },
-          ],
-          edges: [{ from: 'call', to: 'done' }],
-        },
-      },
-    },
-  };
-}
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -83,13 +44,7 @@ beforeAll(async () => {
   const address = receiver.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   partner = await startFakePartner();
-  partner.script((request) => {
-    if (request.path !== '/records') return undefined;
-    const text = (request.body as { text?: string }).text;
-    return text === 'bad'
-      ? { status: 200, body: { name: 'no id here' } }
-      : { status: 200, body: { id: `rec-${text}` } };
-  });
+  partner.script(shapeAnswer);
   runtime = await startRuntime({
     env: {
       PLUGBOARD_ALERT_INTERVAL_MS: '500',

@@ -10,8 +10,9 @@ import { ObservabilityRepository } from './observability.repository.js';
 import { RunObserver } from './run-observer.service.js';
 import { TraceController } from './trace.controller.js';
 import { TraceService } from './trace.service.js';
+import { WorkerMetricsServer } from './worker-metrics.server.js';
 
-const core = [MetricsService, ObservabilityRepository, RunObserver];
+const core = [MetricsService, ObservabilityRepository, RunObserver, WorkerMetricsServer];
 
 /** What execution reports into; API processes and workers both need it. */
 @Global()
