@@ -27,7 +27,6 @@ import { ENGINE, PLATFORM } from './platform/ports.js';
 import type { Engine, Platform } from './platform/ports.js';
 import { TenantModule } from './tenants/tenant.module.js';
 import { VersioningModule } from './versioning/versioning.module.js';
-import { VersioningModule } from './versioning/versioning.module.js';
 
 /** Things built before Nest starts (config, database, keys, queue, engine), handed in as values. */
 export interface Core {

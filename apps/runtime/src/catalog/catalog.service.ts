@@ -31,14 +31,6 @@ export type PublishedListener = (published: {
   correlationId?: string;
 }) => Promise<void>;
 
-/** Told after a version is stored, e.g. to roll it out; its failure never undoes the publish. */
-export type PublishedListener = (published: {
-  id: string;
-  version: string;
-  principal: Principal | 'system';
-  correlationId?: string;
-}) => Promise<void>;
-
 function versionView(v: ConnectorVersionEntity) {
   return {
     connectorId: v.connectorId,
@@ -53,7 +45,6 @@ function versionView(v: ConnectorVersionEntity) {
 export class CatalogService {
   private readonly versionCache = new Map<string, ConnectorVersionEntity>();
   private readonly publishedListeners: PublishedListener[] = [];
-  private readonly publishedListeners: PublishedListener[] = [];
 
   constructor(
     @Inject(CatalogRepository) private readonly catalog: CatalogRepository,
@@ -63,10 +54,6 @@ export class CatalogService {
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
-
-  onPublished(listener: PublishedListener): void {
-    this.publishedListeners.push(listener);
-  }
 
   onPublished(listener: PublishedListener): void {
     this.publishedListeners.push(listener);
@@ -163,19 +150,6 @@ export class CatalogService {
         manager,
       );
     });
-    for (const listener of this.publishedListeners) {
-      try {
-        await listener({ id, version, principal, correlationId });
-      } catch (error) {
-        this.logger.error(
-          {
-            connector: `${id}@${version}`,
-            err: error instanceof Error ? error.message : String(error),
-          },
-          'a publish listener failed; the version stays published',
-        );
-      }
-    }
     for (const listener of this.publishedListeners) {
       try {
         await listener({ id, version, principal, correlationId });

@@ -16,8 +16,6 @@ import type { Principal } from '../auth/principal.js';
 import { BodySchemaPipe } from '../common/body.pipe.js';
 import { DomainError } from '../common/domain-error.js';
 import { UpgradeService } from '../versioning/upgrade.service.js';
-import { DomainError } from '../common/domain-error.js';
-import { UpgradeService } from '../versioning/upgrade.service.js';
 import { InstallationService } from './installation.service.js';
 import type { CreateInstallation, UpdateInstallation } from './installation.service.js';
 
