@@ -63,6 +63,22 @@ describe('catalog', () => {
     );
     expect(await page.locator('.versions .tag').first().textContent()).toBe('latest');
     await editor.snap('10-connector-page');
+
+    // Deprecating the version shows on its page and as a badge in the catalog.
+    await page.getByRole('button', { name: 'Deprecate…' }).click();
+    await page.getByLabel('Why 1.0.0 is deprecated').fill('Use chat.postMessage blocks in 2.0');
+    await page.getByRole('button', { name: 'Deprecate 1.0.0' }).click();
+    await page.locator('.versions .badge-warn').waitFor();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Catalog' })
+      .click();
+    await expect
+      .poll(() => cards.filter({ hasText: 'Slack' }).locator('.badge-warn').count())
+      .toBe(1);
+    await page.getByLabel('Show deprecated').uncheck();
+    await expect.poll(() => cards.filter({ hasText: 'Slack' }).count()).toBe(0);
+    await page.getByLabel('Show deprecated').check();
   });
 });
 

@@ -155,6 +155,7 @@ export interface RunSummary {
   trigger?: string;
   installationId?: string;
   batchId?: string | null;
+  replayOf?: string | null;
   error?: { code: string; message: string } | null;
   createdAt?: string;
   startedAt?: string;

@@ -176,7 +176,9 @@ export function PublishPanel({
             {error}
           </p>
         )}
-        {answer && <GateAnswer answer={answer} id={definition.id} />}
+        {answer && answer.version === definition.version && (
+          <GateAnswer answer={answer} id={definition.id} />
+        )}
       </div>
     </div>
   );

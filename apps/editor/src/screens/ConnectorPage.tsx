@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { Change, VersionSummary } from '../api/client.js';
 import { diffDefinitions } from '../definition-api.js';
 import { compareSemver, latestVersionOf } from '../versions.js';
-import { useAsync } from '../hooks.js';
+import { useAsync, useTask } from '../hooks.js';
 import type { DefinitionLike, OperationLike } from '../model.js';
 import { href } from '../router.js';
 import { rolesOf, useSession } from '../session.js';
@@ -146,6 +146,9 @@ export function ConnectorPage({ id }: { id: string }) {
                     <span className="badge badge-warn">Deprecated</span>
                   )}
                   <span className="muted small">{formatTime(v.publishedAt)}</span>
+                  {roles.publisher && !v.deprecation && (
+                    <Deprecate id={id} version={v.version} onDone={connector.reload} />
+                  )}
                 </div>
                 {changes && changes.length > 0 && (
                   <ul className="changelog">
@@ -191,5 +194,62 @@ function OperationList({
         </li>
       ))}
     </ul>
+  );
+}
+
+/** Marks a version deprecated: its calls then answer with Deprecation and Sunset headers. */
+function Deprecate({ id, version, onDone }: { id: string; version: string; onDone: () => void }) {
+  const { api } = useSession();
+  const [open, setOpen] = useState(false);
+  const [message, setMessage] = useState('');
+  const [sunset, setSunset] = useState('');
+  const { busy, error, run } = useTask();
+  if (!open) {
+    return (
+      <button
+        type="button"
+        className="btn btn-small btn-ghost deprecate"
+        onClick={() => setOpen(true)}
+      >
+        Deprecate…
+      </button>
+    );
+  }
+  return (
+    <form
+      className="deprecate-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run(async () => {
+          await api.deprecate(id, version, { message, ...(sunset ? { sunset } : {}) });
+          setOpen(false);
+          onDone();
+        });
+      }}
+    >
+      <input
+        className="input"
+        required
+        autoFocus
+        aria-label={`Why ${version} is deprecated`}
+        placeholder="What to move to instead"
+        value={message}
+        onChange={(e) => setMessage(e.target.value)}
+      />
+      <input
+        className="input"
+        type="date"
+        aria-label="Sunset date"
+        value={sunset}
+        onChange={(e) => setSunset(e.target.value)}
+      />
+      <button type="submit" className="btn btn-small btn-primary" disabled={busy}>
+        Deprecate {version}
+      </button>
+      <button type="button" className="btn btn-small btn-ghost" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+      {error && <p className="error-text">{error}</p>}
+    </form>
   );
 }

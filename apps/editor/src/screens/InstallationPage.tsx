@@ -138,6 +138,7 @@ export function InstallationPage({ id }: { id: string }) {
                   open={open === run.id}
                   onToggle={() => setOpen(open === run.id ? undefined : run.id)}
                   onReplay={() => void replay(run)}
+                  replayedBy={runs.data?.find((r) => r.replayOf === run.id)?.id}
                 />
               ))}
             </tbody>
@@ -153,11 +154,14 @@ function RunRow({
   open,
   onToggle,
   onReplay,
+  replayedBy,
 }: {
   run: RunSummary;
   open: boolean;
   onToggle: () => void;
   onReplay: () => void;
+  /** The run that replayed this one, if any: a replayed failure is not offered again. */
+  replayedBy: string | undefined;
 }) {
   const failed = run.status === 'failed' || run.status === 'dead' || run.status === 'partial';
   return (
@@ -175,7 +179,8 @@ function RunRow({
         <td>{run.error ? <code className="error-code">{run.error.code}</code> : ''}</td>
         <td>{formatTime(run.finishedAt ?? run.createdAt ?? run.startedAt)}</td>
         <td>
-          {failed && (
+          {failed && replayedBy && <span className="muted small">replayed</span>}
+          {failed && !replayedBy && (
             <button type="button" className="btn btn-small" onClick={onReplay}>
               Replay failed
             </button>
