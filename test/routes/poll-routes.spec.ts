@@ -121,6 +121,20 @@ describe('poll triggers into routes', () => {
     const state = await triggers();
     expect(state).toMatchObject({ name: 'items', kind: 'poll' });
     expect(state.poll).toMatchObject({ cursor: 8, failures: 0, recordsTotal: 8 });
+    // Every record of a poll carries the poll's correlation id, and so do the runs it caused.
+    const records = await call(
+      'get',
+      `/v1/installations/${t.feed}/triggers/items/records`,
+      t.key,
+    ).expect(200);
+    expect(records.body.records).toHaveLength(8);
+    const newest = records.body.records[0];
+    expect(newest).toMatchObject({ recordKey: 'id:8', state: 'routed', data: { id: 8 } });
+    const runs = await call('get', `/v1/runs?correlationId=${newest.correlationId}`, t.key).expect(
+      200,
+    );
+    expect(runs.body.runs.length).toBeGreaterThan(0);
+    expect(runs.body.runs[0]).toMatchObject({ installationId: t.acme, action: 'send' });
 
     await runtime.stop();
     addItems(9, 10);

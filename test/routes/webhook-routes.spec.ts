@@ -6,14 +6,21 @@ import { startFakePartner } from '../support/fake-partner.js';
 import type { FakePartner, RecordedRequest } from '../support/fake-partner.js';
 import { startRuntime } from '../support/runtime.js';
 import type { RuntimeProcess } from '../support/runtime.js';
-import { GITHUB_SECRET, bundledAt, deliverGithub, issueEvent, settleAt } from './route-fixtures.js';
+import {
+  GITHUB_SECRET,
+  bundledAt,
+  deliverGithub,
+  githubSignature,
+  issueEvent,
+  settleAt,
+} from './route-fixtures.js';
 
 let runtime: RuntimeProcess;
 let slack: FakePartner;
 let github: FakePartner;
 let call: Call;
 let tenant: { id: string; key: string; github: string; slack: string };
-let other: { id: string; key: string; slack: string };
+let other: { id: string; key: string; github: string; slack: string };
 const created: string[] = [];
 
 async function tenantWith(name: string) {
@@ -256,5 +263,55 @@ describe('webhook triggers into routes', () => {
     expect(audit.body.entries.map((e: { targetId: string }) => e.targetId)).toContain(
       route.body.id,
     );
+  });
+
+  it('shows each record of the trigger with the refusals of its routes and the correlation id of its events', async () => {
+    const route = await createRoute({});
+    expect(route.status).toBe(201);
+    await call('patch', `/v1/installations/${tenant.slack}`, tenant.key)
+      .send({ status: 'disabled' })
+      .expect(200);
+    try {
+      await deliverGithub(
+        call,
+        tenant.github,
+        issueEvent('opened', 13, 'Nobody listens'),
+        undefined,
+        'trace-refused',
+      ).expect(202);
+    } finally {
+      await call('patch', `/v1/installations/${tenant.slack}`, tenant.key)
+        .send({ status: 'enabled' })
+        .expect(200);
+    }
+    // GitHub's ping on hook creation is verified and committed but gives no records.
+    const ping = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
+    await call('post', `/hooks/${tenant.github}/issues`, '')
+      .set('content-type', 'application/json')
+      .set('x-github-event', 'ping')
+      .set('x-github-delivery', randomUUID())
+      .set('x-hub-signature-256', githubSignature(ping))
+      .send(ping)
+      .expect(202);
+
+    const res = await call(
+      'get',
+      `/v1/installations/${tenant.github}/triggers/issues/records?limit=2`,
+      tenant.key,
+    ).expect(200);
+    const [empty, refused] = res.body.records;
+    expect(empty).toMatchObject({ state: 'empty', data: null });
+    expect(refused).toMatchObject({
+      state: 'routed',
+      correlationId: 'trace-refused',
+      data: { action: 'opened', issue: { number: 13 } },
+      refusals: [{ routeId: route.body.id, code: 'INSTALLATION_DISABLED' }],
+    });
+    expect(await settleAt(() => posts().length, 0, 500)).toBe(0);
+    await call(
+      'get',
+      `/v1/installations/${tenant.github}/triggers/issues/records`,
+      other.key,
+    ).expect(404);
   });
 });

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireScopes } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
@@ -16,5 +16,20 @@ export class TriggerController {
   })
   list(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.triggers.list(id, principal);
+  }
+
+  @Get(':trigger/records')
+  @RequireScopes('installations:read', 'runs:read')
+  @ApiOperation({
+    summary:
+      "A trigger's latest records: state, route refusals and the correlation id of the events they became",
+  })
+  records(
+    @Param('id') id: string,
+    @Param('trigger') trigger: string,
+    @CurrentPrincipal() principal: Principal,
+    @Query('limit') limit?: string,
+  ) {
+    return this.triggers.records(id, trigger, principal, limit ? Number(limit) || 50 : 50);
   }
 }

@@ -159,6 +159,14 @@ export class TriggerRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  recentRecords(installationId: string, trigger: string, limit: number) {
+    return this.db.getRepository(TriggerRecordEntity).find({
+      where: { installationId, trigger },
+      order: { id: 'DESC' },
+      take: limit,
+    });
+  }
+
   states(installationId: string): Promise<TriggerStateEntity[]> {
     return this.db.getRepository(TriggerStateEntity).findBy({ installationId });
   }

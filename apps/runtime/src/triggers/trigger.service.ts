@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { CatalogService } from '../catalog/catalog.service.js';
+import { DomainError } from '../common/domain-error.js';
 import { InstallationService } from '../installations/installation.service.js';
 import { RouteRepository } from '../routes/route.repository.js';
 import type { TriggerShape } from '../routes/route-expressions.js';
@@ -39,6 +40,38 @@ export class TriggerService {
     @Inject(TriggerRepository) private readonly triggers: TriggerRepository,
     @Inject(RouteRepository) private readonly routes: RouteRepository,
   ) {}
+
+  /**
+   * The latest records of a trigger, newest first: their state, the routes that refused them and
+   * the correlation id that the target events and runs carry (`GET /v1/runs?correlationId=`).
+   */
+  async records(installationId: string, trigger: string, principal: Principal, limit = 50) {
+    const installation = await this.installations.find(installationId, principal);
+    const connector = await this.catalog.getVersion(installation.connectorId, installation.version);
+    if (!Object.hasOwn((connector.definition.triggers ?? {}) as object, trigger))
+      throw new DomainError(
+        'TRIGGER_NOT_FOUND',
+        `${connector.connectorId}@${connector.version} has no trigger ${trigger}`,
+      );
+    const rows = await this.triggers.recentRecords(
+      installationId,
+      trigger,
+      Math.min(Math.max(1, limit), 500),
+    );
+    return {
+      records: rows.map((r) => ({
+        id: r.id,
+        recordKey: r.recordKey,
+        state: r.state,
+        correlationId: r.correlationId,
+        sourceEventId: r.sourceEventId,
+        data: r.data,
+        refusals: r.error,
+        createdAt: iso(r.createdAt),
+        routedAt: iso(r.routedAt),
+      })),
+    };
+  }
 
   /** Each trigger of an installation with its routes and, for polls, schedule, cursor and backoff. */
   async list(installationId: string, principal: Principal) {
