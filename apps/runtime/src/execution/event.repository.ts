@@ -62,6 +62,9 @@ function fromRow(row: Record<string, unknown>): EventEntity {
   return entity as unknown as EventEntity;
 }
 
+const byCreation = (a: EventEntity, b: EventEntity) =>
+  a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1);
+
 /** Items still owed work: waiting, or running under a lease that has expired (its process died). */
 // The leading state term matches the partial indexes' predicate, so both databases can use them.
 const DUE = `state IN ('accepted', 'queued', 'running') AND ((state IN ('accepted', 'queued') AND next_attempt_at <= :now) OR (state = 'running' AND lease_expires_at < :now))`;
@@ -223,12 +226,13 @@ export class EventRepository {
        updated_at = :now WHERE id IN (${select}) RETURNING *`,
       params,
     );
+    if (this.fast) return this.fast.claim(query, values).map(fromRow).sort(byCreation);
     const result = (await this.db.query(query, values)) as unknown;
     // TypeORM hands back [rows, affected] for a PostgreSQL UPDATE ... RETURNING and rows for SQLite.
     const rows = (
       this.pg && Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result
     ) as Array<Record<string, unknown>>;
-    return rows.map(fromRow).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+    return rows.map(fromRow).sort(byCreation);
   }
 
   /** Writes an item's outcome only if this process still holds its lease. */
@@ -244,6 +248,18 @@ export class EventRepository {
       lastBatchId?: string | null;
     },
   ): Promise<boolean> {
+    if (this.fast) {
+      return this.fast.finish({
+        state: change.state,
+        output: change.output ?? null,
+        error: change.error ?? null,
+        nextAttemptAt: change.nextAttemptAt ?? Date.now(),
+        lastRunId: change.lastRunId,
+        lastBatchId: change.lastBatchId ?? null,
+        id,
+        owner,
+      });
+    }
     const result = await this.db
       .createQueryBuilder()
       .update(EventEntity)

@@ -35,12 +35,18 @@ export class SqliteIntake {
   private readonly insert: Statement;
   private readonly retire: Statement;
   private readonly byKey = new Map<number, Statement>();
+  private readonly claims = new Map<string, Statement>();
+  private readonly finishStatement: Statement;
   private readonly commitOne: (p: Pending) => void;
   private readonly commitAll: (group: Pending[]) => void;
 
   constructor(private readonly db: SqliteHandle) {
     this.insert = db.prepare(INSERT);
     this.retire = db.prepare(`UPDATE events SET idempotency_key = ? WHERE id = ?`);
+    this.finishStatement = db.prepare(
+      `UPDATE events SET state = ?, output = ?, error = ?, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = ?,
+       last_run_id = ?, last_batch_id = ?, updated_at = ? WHERE id = ? AND lease_owner = ?`,
+    );
     // Nested better-sqlite3 transactions are savepoints: one request's unique-key clash rolls back
     // that request only, and the others in the group still commit.
     this.commitOne = db.transaction((p: Pending) => {
@@ -75,6 +81,40 @@ export class SqliteIntake {
         }
       }
     });
+  }
+
+  /** The dispatcher's two hottest writes, as prepared statements (see EventRepository.claim/finish). */
+  claim(sql: string, values: unknown[]): Array<Record<string, unknown>> {
+    let statement = this.claims.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.claims.set(sql, statement);
+    }
+    return statement.all(...values) as Array<Record<string, unknown>>;
+  }
+
+  finish(values: {
+    state: string;
+    output: unknown;
+    error: unknown;
+    nextAttemptAt: number;
+    lastRunId: string;
+    lastBatchId: string | null;
+    id: string;
+    owner: string;
+  }): boolean {
+    const result = this.finishStatement.run(
+      values.state,
+      json(values.output),
+      json(values.error),
+      values.nextAttemptAt,
+      values.lastRunId,
+      values.lastBatchId,
+      Date.now(),
+      values.id,
+      values.owner,
+    );
+    return result.changes > 0;
   }
 
   findByKeys(
