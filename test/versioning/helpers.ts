@@ -9,6 +9,7 @@ import { startFakePartner } from '../support/fake-partner.js';
 import type { FakePartner } from '../support/fake-partner.js';
 import { eventually, startRuntime } from '../support/runtime.js';
 import type { RuntimeProcess } from '../support/runtime.js';
+import { freshDatabase } from '../support/services.js';
 
 type Schema = { properties: Record<string, unknown>; required?: string[] };
 type Actions = Record<string, { input: Schema; flow: { nodes: Array<Record<string, unknown>> } }>;
@@ -53,17 +54,23 @@ export interface World {
   call: Call;
 }
 
-/** One runtime and one fake partner for a spec file, started before its tests and stopped after. */
-export function world(): World {
+/**
+ * One runtime and one fake partner for a spec file, started before its tests and stopped after;
+ * with `postgres`, the runtime keeps its data in a fresh PostgreSQL database instead of SQLite.
+ */
+export function world(options: { postgres?: boolean } = {}): World {
   const w = {} as World;
+  let database: ReturnType<typeof freshDatabase> | undefined;
   beforeAll(async () => {
+    if (options.postgres) database = freshDatabase();
     w.partner = await startFakePartner();
-    w.runtime = await startRuntime();
+    w.runtime = await startRuntime(database ? { env: { DATABASE_URL: database.url } } : {});
     w.call = api(w.runtime);
   });
   afterAll(async () => {
     await w.runtime?.stop();
     await w.partner?.close();
+    database?.drop();
   });
   return w;
 }
