@@ -135,4 +135,23 @@ describe.skipIf(!servicesUp)('cluster mode (PostgreSQL + Redis + worker processe
     // At least one item ran more than once (the killed attempt), yet the partner applied it once.
     expect(finals.some((e) => e.attempts.length > 1 || e.attempts[0]?.attempt > 1)).toBe(true);
   });
+
+  it('finds and runs items an API process committed but could not enqueue (Redis unreachable from it)', async () => {
+    const cutOff = await startRuntime({ env: { ...env, REDIS_URL: 'redis://127.0.0.1:1' } });
+    try {
+      const res = await api(cutOff)(
+        'post',
+        `/v1/installations/${t.installationId}/events`,
+        t.key,
+      ).send({ action: 'send', data: { text: 'swept' } });
+      expect(res.status).toBe(202);
+      const event = await settled(res.body.events[0].eventId);
+      expect(event.state).toBe('succeeded');
+      expect(
+        partner.requests.filter((r) => (r.body as { text?: string })?.text === 'swept'),
+      ).toHaveLength(1);
+    } finally {
+      await cutOff.stop();
+    }
+  });
 });

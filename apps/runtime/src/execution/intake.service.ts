@@ -77,7 +77,8 @@ export class IntakeService {
     correlationId: string,
   ): Promise<IntakeAnswer> {
     const installation = await this.installations.find(installationId, principal);
-    if (installation.status !== 'enabled') {
+    // A needs_reauth installation still takes events: they wait in the queue for the reconnect.
+    if (installation.status === 'disabled') {
       throw new DomainError(
         'INSTALLATION_DISABLED',
         `installation ${installationId} is disabled: enable it with PATCH {"status":"enabled"}`,
@@ -319,17 +320,20 @@ export class IntakeService {
       throw error;
     }
     if (fresh.length > 0) {
-      const action = [...new Set(fresh.map((e) => e.action))];
-      try {
-        await this.queue.kick(action.map((a) => ({ installationId, action: a })));
-        if (this.queue.durable) await this.events.markEnqueued(fresh.map((e) => e.id));
-      } catch (error) {
-        // Committed is what counts: the sweeper enqueues these items when Redis is back.
-        this.logger.warn(
-          { err: error instanceof Error ? error.message : String(error), installationId },
-          'enqueue failed after commit; the sweeper will retry',
+      const actions = [...new Set(fresh.map((e) => e.action))];
+      // Committed is what counts, so the answer does not wait for the queue: with Redis slow or
+      // down the 202 still goes out, and the sweeper enqueues whatever this kick misses.
+      void this.queue
+        .kick(actions.map((a) => ({ installationId, action: a })))
+        .then(() =>
+          this.queue.durable ? this.events.markEnqueued(fresh.map((e) => e.id)) : undefined,
+        )
+        .catch((error: unknown) =>
+          this.logger.warn(
+            { err: error instanceof Error ? error.message : String(error), installationId },
+            'enqueue failed after commit; the sweeper will retry',
+          ),
         );
-      }
     }
     if (!accepted) {
       const firstError = answers.find((a) => a.errors)?.errors?.[0];
