@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { makeConnector } from '../support/factories.js';
 import type { Definition } from '../support/factories.js';
+import request from 'supertest';
 import { afterAll, beforeAll } from 'vitest';
 import { api } from '../support/api.js';
 import type { Call } from '../support/api.js';
@@ -73,4 +74,9 @@ export function world(options: { postgres?: boolean } = {}): World {
     database?.drop();
   });
   return w;
+}
+
+/** `PUT` with the admin key (the shared `Call` has no PUT). */
+export function put(w: World, path: string): request.Test {
+  return request(w.runtime.url).put(path).set('authorization', `Bearer ${w.runtime.adminKey}`);
 }

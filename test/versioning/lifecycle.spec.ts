@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeTenant, publish } from '../support/api.js';
 import type { Call } from '../support/api.js';
-import { v1, v11, world } from './helpers.js';
+import { put, v1, v11, world } from './helpers.js';
 
 const w = world();
 const call: Call = (...args) => w.call(...args);
@@ -9,7 +9,7 @@ const call: Call = (...args) => w.call(...args);
 describe('deprecation and sunset', () => {
   it('answers calls on a deprecated version with Deprecation and Sunset, warns, then refuses after the sunset naming the version to move to', async () => {
     await publish(w.call, v1(w.partner.url, 'old'));
-    await call('put', '/v1/connectors/old/rollout-policy').send({ policy: 'manual' }).expect(200);
+    await put(w, '/v1/connectors/old/rollout-policy').send({ policy: 'manual' }).expect(200);
     const { installationId, key } = await makeTenant(call, 'old-tenant', 'old');
     await publish(w.call, v11(w.partner.url, 'old'));
     const current = await call('post', '/v1/installations', key)

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { makeTenant, publish } from '../support/api.js';
 import type { Call } from '../support/api.js';
 import { bundle } from '../support/factories.js';
-import { actionsOf, eventuallyOn, expectedShare, v1, v11, versionOf } from './helpers.js';
+import { actionsOf, eventuallyOn, expectedShare, put, v1, v11, versionOf } from './helpers.js';
 import type { World } from './helpers.js';
 
 export function describeRollouts(database: string, w: World): void {
@@ -41,7 +41,7 @@ export function describeRollouts(database: string, w: World): void {
 
     it('manual: the installation stays on 1.0.0 with the roll-out pending until it is raised, and a rollback puts it back', async () => {
       await publish(call, v1(w.partner.url, 'roll-manual'));
-      await call('put', '/v1/connectors/roll-manual/rollout-policy')
+      await put(w, '/v1/connectors/roll-manual/rollout-policy')
         .send({ policy: 'manual' })
         .expect(200);
       const { installationId, key } = await makeTenant(call, 'manual-tenant', 'roll-manual');
@@ -80,7 +80,7 @@ export function describeRollouts(database: string, w: World): void {
 
     it('staged: 20 installations at 50% move exactly the deterministic half; halt stops raising, rollback restores all', async () => {
       await publish(call, v1(w.partner.url, 'roll-staged'));
-      await call('put', '/v1/connectors/roll-staged/rollout-policy')
+      await put(w, '/v1/connectors/roll-staged/rollout-policy')
         .send({ policy: 'staged', initialPercent: 0 })
         .expect(200);
       const first = await makeTenant(call, 'staged-tenant', 'roll-staged');
