@@ -24,6 +24,8 @@ export class RouteOrderingService {
   ) {}
 
   async tick(): Promise<void> {
+    // Read first: on SQLite even an UPDATE that matches nothing takes the write lock intake needs.
+    if (!(await this.routes.hasOpenDeliveries())) return;
     await this.routes.settleReleased();
     for (const stale of await this.routes.staleReleases(Date.now() - STALE_RELEASE_MS, 50))
       await this.submit(stale);

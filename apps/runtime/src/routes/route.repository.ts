@@ -64,6 +64,15 @@ export class RouteRepository {
       .execute();
   }
 
+  /** Whether any ordered delivery is still owed work; the releaser writes nothing when none is. */
+  async hasOpenDeliveries(): Promise<boolean> {
+    const rows = await nativeQuery(
+      this.db,
+      `SELECT 1 AS open FROM route_deliveries WHERE state IN ('waiting', 'released') LIMIT 1`,
+    );
+    return rows.length > 0;
+  }
+
   /** Released deliveries whose event reached a final state are done, which frees their key. */
   async settleReleased(): Promise<number> {
     const now = Date.now();

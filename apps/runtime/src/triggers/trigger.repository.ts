@@ -92,6 +92,14 @@ export class TriggerRepository {
 
   /** A state row for every poll trigger some enabled route reads from. */
   async ensureStates(now: number): Promise<void> {
+    const missing = await nativeQuery(
+      this.db,
+      `SELECT 1 AS missing FROM routes r WHERE r.enabled = 1 AND r.source_kind = 'poll' AND NOT EXISTS (
+         SELECT 1 FROM trigger_states s WHERE s.installation_id = r.source_installation_id AND s.trigger_name = r.source_trigger)
+       LIMIT 1`,
+    );
+    // Read first, so an idle scheduler never takes SQLite's write lock.
+    if (missing.length === 0) return;
     await nativeQuery(
       this.db,
       `INSERT INTO trigger_states (installation_id, trigger_name, tenant_id, next_poll_at, failures, records_total)
