@@ -15,6 +15,44 @@ const ROTATED = 'tok-PLANTED-rotated-5d2e8b44';
 const WEBHOOK_SECRET = 'whs-PLANTED-webhook-91c4e6';
 const ALERT_SECRET = `whsec_${Buffer.from('PLANTED-alert-secret-0042').toString('base64')}`;
 const PAYLOAD_MARKER = 'payload-marker-body-3b71';
+const SENSITIVE = 'ssn-PLANTED-078-05-1120';
+
+/** A connector whose own code logs its whole input, one field of which is marked sensitive. */
+function vaultConnector(partnerUrl: string) {
+  const base = makeConnector(partnerUrl);
+  return {
+    ...base,
+    id: 'vault',
+    name: 'Vault',
+    triggers: {},
+    actions: {
+      store: {
+        title: 'Store',
+        description: 'Stores a person record.',
+        urgency: 'realtime',
+        input: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['ssn'],
+          properties: { ssn: { type: 'string', sensitive: true }, note: { type: 'string' } },
+        },
+        output: { type: 'object', additionalProperties: true },
+        flow: {
+          nodes: [
+            {
+              id: 'remember',
+              type: 'code',
+              source:
+                "ctx.log('info', 'storing a person', { input: ctx.input }); return { stored: true };",
+            },
+            { id: 'done', type: 'output', value: 'steps.remember' },
+          ],
+          edges: [{ from: 'remember', to: 'done' }],
+        },
+      },
+    },
+  };
+}
 
 let runtime: RuntimeProcess;
 let partner: FakePartner;
@@ -45,6 +83,7 @@ beforeAll(async () => {
   });
   call = api(runtime);
   await publish(call, makeConnector(partner.url));
+  await publish(call, vaultConnector(partner.url));
 });
 
 afterAll(async () => {
@@ -119,6 +158,13 @@ describe('logs', () => {
       .set('authorization', `Bearer ${tenantKey}`)
       .send({ text: 'after rotation' })
       .expect(200);
+    const vault = await call('post', '/v1/installations', tenantKey)
+      .send({ connectorId: 'vault', config: { region: 'eu' }, credentials: { token: TOKEN } })
+      .expect(201);
+    await call('post', `/v1/installations/${vault.body.id}/actions/store`, tenantKey)
+      .send({ ssn: SENSITIVE, note: 'plain note' })
+      .expect(200);
+    await runtime.waitForLog(/storing a person/);
     // Give the alert scheduler and its (unreachable) notifier a few turns.
     await new Promise((r) => setTimeout(r, 1000));
   });
@@ -135,7 +181,9 @@ describe('logs', () => {
       tenantId,
       status: 200,
     });
-    const attempts = lines.filter((l) => l.msg === 'run finished');
+    const attempts = lines.filter(
+      (l) => l.msg === 'run finished' && l.installationId === installationId,
+    );
     expect(attempts.length).toBeGreaterThanOrEqual(4);
     for (const a of attempts) {
       expect(a).toMatchObject({
@@ -154,7 +202,24 @@ describe('logs', () => {
 
   it('never writes a secret or, at info level, a payload body', async () => {
     await runtime.stop();
-    const secrets = [TOKEN, ROTATED, WEBHOOK_SECRET, ALERT_SECRET, tenantKey, runtime.adminKey];
+    const secrets = [
+      TOKEN,
+      ROTATED,
+      WEBHOOK_SECRET,
+      ALERT_SECRET,
+      SENSITIVE,
+      tenantKey,
+      runtime.adminKey,
+    ];
+    // The connector's own line is there, with its non-sensitive field intact.
+    const own = runtime.logs.find((l) => l.includes('storing a person'))!;
+    expect(own).toContain('plain note');
+    // ...and it carries the run's ids although the connector's code never named them.
+    expect(JSON.parse(own)).toMatchObject({
+      runId: expect.stringMatching(/^run_/),
+      correlationId: expect.any(String),
+      connector: 'vault@1.0.0',
+    });
     expect(runtime.logs.length).toBeGreaterThan(20);
     for (const line of runtime.logs) {
       for (const secret of secrets) expect(line).not.toContain(secret);

@@ -75,6 +75,11 @@ export class ExecutorService {
     let result: RunResult;
     try {
       result = await this.engine.runAction(definition, request.action, {
+    this.observer.runStarting(
+      request.runnable,
+      request.action,
+      request.items ? { items: request.items } : { input: request.input },
+    );
         ...(request.items ? { items: request.items } : { input: request.input }),
         config: installation.config,
         credentials,

@@ -9,6 +9,8 @@ import type { RunResult } from '../platform/ports.js';
 import { MetricsService } from './metrics.service.js';
 import { ObservabilityRepository } from './observability.repository.js';
 import { policyEvents } from './policy-events.js';
+import { rememberSecrets } from './secret-scrubber.js';
+import { sensitiveValues } from './sensitive-values.js';
 import type { MismatchRow } from './observability.repository.js';
 
 const BREACHES: Record<string, string> = {
@@ -130,6 +132,17 @@ export class RunObserver {
       default:
         break;
     }
+  }
+
+  /** Before a run: values its definition marks `sensitive` join the log scrubber's list. */
+  runStarting(
+    runnable: RunnableInstallation,
+    action: string,
+    work: { input?: unknown; items?: unknown[] },
+  ): void {
+    rememberSecrets(
+      sensitiveValues(runnable.definition, action, runnable.installation.config, work),
+    );
   }
 
   /** A run ended (any kind): partner calls, sandbox time and breaches, and the output schema check. */

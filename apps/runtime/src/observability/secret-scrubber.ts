@@ -30,15 +30,21 @@ export function rememberSecrets(values: Iterable<string>): void {
     secrets.add(value);
     changed = true;
   }
-  if (changed) {
-    const alternatives = [...secrets]
-      .flatMap(forms)
-      .sort((a, b) => b.length - a.length)
-      .map(escape);
-    pattern = new RegExp(alternatives.join('|'), 'g');
-  }
+  // Rebuilt lazily: many runs may add values between two log lines.
+  if (changed) pattern = null;
+}
+
+function build(): RegExp | null {
+  if (secrets.size === 0) return null;
+  const alternatives = [...secrets]
+    .flatMap(forms)
+    .sort((a, b) => b.length - a.length)
+    .map(escape);
+  return new RegExp(alternatives.join('|'), 'g');
 }
 
 export function scrubSecrets(line: string): string {
+  if (secrets.size === 0) return line;
+  pattern ??= build();
   return pattern ? line.replace(pattern, CENSOR) : line;
 }
