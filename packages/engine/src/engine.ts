@@ -66,6 +66,17 @@ function fromThrown(error: unknown): RunError {
   return runError('ENGINE_ERROR', `the engine failed: ${String(error)}`);
 }
 
+/** Endpoint name -> its rate key template (every window of one endpoint shares it). */
+function rateKeysOf(definition: ConnectorDefinition): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (const [name, limits] of Object.entries(definition.limits?.endpoints ?? {})) {
+    const rate = limits.rate;
+    const key = (Array.isArray(rate) ? rate[0] : rate)?.key;
+    if (key !== undefined) keys[name] = key;
+  }
+  return keys;
+}
+
 export function createEngine(options: EngineOptions = {}): Engine {
   const pool = new SandboxPool({
     bootstrap: engineBootstrap(),
@@ -97,6 +108,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         ok: boolean;
         index?: number;
         message?: string;
+        retryAfter?: unknown;
         error?: { code: string; message: string; details?: unknown };
       };
       if (!result.ok) {
@@ -106,6 +118,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return {
         index: result.index ?? -1,
         ...(result.message === undefined ? {} : { message: result.message }),
+        ...(result.retryAfter === undefined ? {} : { retryAfter: result.retryAfter }),
       };
     };
 
@@ -179,6 +192,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       idempotencyKey: target.idempotencyKey,
       base: definition.base?.url,
       baseHeaders: definition.base?.headers,
+      rateKeys: rateKeysOf(definition),
       input: request.input,
       items: batchedItems,
       config: request.config ?? {},
@@ -269,6 +283,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
         throw new EngineError(error.code, error.message, error.details);
       }
       return result.value;
+    },
+    async answerChallenge(key, definition, trigger, request) {
+      const found = Object.hasOwn(definition.triggers ?? {}, trigger)
+        ? definition.triggers?.[trigger]
+        : undefined;
+      const challenge = found?.kind === 'webhook' ? found.challenge : undefined;
+      if (!challenge) return null;
+      // Header names as a Node server gives them (lower case), so `headers.x` reads the same.
+      const headers: Record<string, unknown> = {};
+      for (const [name, value] of Object.entries(request.headers))
+        headers[name.toLowerCase()] = value;
+      const data = { headers, query: request.query ?? {}, body: request.body };
+      if ((await this.evaluate(key, challenge.when, data)) !== true) return null;
+      return { respond: await this.evaluate(key, challenge.respond, data) };
     },
     async dispose() {
       network.close();

@@ -140,5 +140,16 @@ export interface Engine {
   ): Promise<RunResult>;
   /** JSONata in the sandbox (route mapping and filters, migrations). Throws EngineError. */
   evaluate(key: string, expression: string, data: unknown): Promise<unknown>;
+  /**
+   * A webhook trigger's `challenge` (Slack's `url_verification`), for a request whose signature
+   * already checked out: `{ respond }` is the JSON body to answer 200 with and record nothing;
+   * null when the trigger has no challenge or `when` is not true. Throws EngineError.
+   */
+  answerChallenge(
+    key: string,
+    definition: ConnectorDefinition,
+    trigger: string,
+    request: { headers: Record<string, unknown>; query?: Record<string, unknown>; body: unknown },
+  ): Promise<{ respond: unknown } | null>;
   dispose(): Promise<void>;
 }

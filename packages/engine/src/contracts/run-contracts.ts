@@ -1,9 +1,7 @@
 // The offline contract runner (DESIGN.md "Contracts"): each case runs its action in the real
 // sandbox against its recorded interactions, then its result is checked against the case's
 // `expect` and the action's output schema.
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { compilePayloadSchema, type PayloadCheck } from '@plugboard/definition';
 import type { AuthView, ConnectorDefinition } from '../definition.js';
 import { createEngine } from '../engine.js';
 import type { Engine, RunMeta, RunResult } from '../types.js';
@@ -68,43 +66,24 @@ export function placeholderCredentials(auth: AuthView | undefined): Record<strin
   return out;
 }
 
-function rewriteRefs(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(rewriteRefs);
-  if (schema && typeof schema === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(schema)) {
-      out[key] =
-        key === '$ref' && typeof value === 'string' && value.startsWith('#/schemas/')
-          ? `#/$defs/${value.slice('#/schemas/'.length)}`
-          : rewriteRefs(value);
-    }
-    return out;
-  }
-  return schema;
-}
-
-/** The action's output schema with `#/schemas/Name` resolved against the definition. */
+/**
+ * The action's output check: `compilePayloadSchema`, so contracts judge outputs as the runtime
+ * and the validator do (closed objects, `#/schemas/Name` refs, formats, safe patterns).
+ */
 export function outputValidator(
   definition: ConnectorDefinition,
   action: string,
-): ValidateFunction | undefined {
+): PayloadCheck | undefined {
   const schema = definition.actions?.[action]?.output;
   if (schema === undefined || schema === true) return undefined;
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  addFormats.default(ajv);
-  const root =
-    typeof schema === 'object' && schema !== null
-      ? { ...(rewriteRefs(schema) as object), $defs: rewriteRefs(definition.schemas ?? {}) }
-      : schema;
-  return ajv.compile(root as object);
+  return compilePayloadSchema(definition, schema);
 }
 
-function schemaMismatches(validate: ValidateFunction, value: unknown, pointer: string): Mismatch[] {
-  if (validate(value)) return [];
-  return (validate.errors ?? []).map((e) => ({
-    pointer: `${pointer}${e.instancePath}` || '/',
-    expected: `schema: ${e.message ?? e.keyword}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
-    actual: show(pointerGet(value, e.instancePath)),
+function schemaMismatches(check: PayloadCheck, value: unknown, pointer: string): Mismatch[] {
+  return check(value).map((issue) => ({
+    pointer: `${pointer}${issue.pointer}` || '/',
+    expected: `schema: ${issue.message}`,
+    actual: show(pointerGet(value, issue.pointer)),
   }));
 }
 

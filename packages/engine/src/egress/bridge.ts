@@ -26,7 +26,7 @@ import type { TokenCache } from './auth.js';
 import { applyAuth, setHeader } from './auth.js';
 import type { Classification, PartnerAnswer, RuleEvaluator } from './classify.js';
 import { classifyOutcome } from './classify.js';
-import { hostAllowed, hostPatterns } from './hosts.js';
+import { configValue, hostAllowed, hostPatterns } from './hosts.js';
 import type { Transport, TransportResponse } from './transport.js';
 
 /** What the interpreter sends through host.http (src/isolate/interpreter.js, callHost). */
@@ -43,6 +43,8 @@ export interface IsolateRequest {
   body?: unknown;
   encoding?: 'json' | 'form';
   idempotencyKey?: string;
+  /** The endpoint's rendered rate key (limits.endpoints.NAME.rate.key). */
+  rateKey?: string;
   /** What the action's idempotencyKey expression gave for this run or item. */
   keyBase?: string;
   keyBaseScope?: 'item' | 'run';
@@ -313,7 +315,7 @@ export function createBridge(context: BridgeContext): Bridge {
 
     // Recorded before auth, so the URL in call records never carries an apiKey query parameter.
     const displayUrl = `${url.origin}${url.pathname}${url.search}`;
-    const auth = context.definition.auth as AuthView | undefined;
+    const auth = authFromConfig(context.definition.auth as AuthView | undefined, context.config);
     const authContext = {
       tokens: context.tokens,
       transport: context.transport,
@@ -331,6 +333,9 @@ export function createBridge(context: BridgeContext): Bridge {
       ...(context.meta.tenantId ? { tenantId: context.meta.tenantId } : {}),
       ...(context.meta.installationId ? { installationId: context.meta.installationId } : {}),
       ...(node?.endpoint ? { endpoint: node.endpoint } : {}),
+      ...(node?.endpoint && typeof request.rateKey === 'string' && request.rateKey !== ''
+        ? { rateKey: request.rateKey }
+        : {}),
       ...(context.definition.limits ? { limits: context.definition.limits } : {}),
       ...(context.quotas ? { quotas: context.quotas } : {}),
     };
@@ -476,6 +481,10 @@ export function createBridge(context: BridgeContext): Bridge {
         nodeId: request.nodeId,
         attempts: attempt,
         ...(verdict.code !== undefined && !keep ? { partnerCode: verdict.code } : {}),
+        // Not retried here (no budget, attempts used up): the runtime may re-queue after this.
+        ...(verdict.class === 'transient' && verdict.retryAfterMs !== undefined
+          ? { retryAfterMs: verdict.retryAfterMs }
+          : {}),
       });
     }
 
@@ -539,6 +548,36 @@ export function createBridge(context: BridgeContext): Bridge {
       });
     },
   };
+}
+
+// apiKey auth whose `in` or `name` is `{{ config.<path> }}` (a generic REST connector): read here,
+// host side, before the key is applied, so neither the key nor its placement goes through JSONata.
+function authFromConfig(
+  auth: AuthView | undefined,
+  config: Record<string, unknown> | undefined,
+): AuthView | undefined {
+  if (auth?.type !== 'apiKey' || (!auth.in.includes('{{') && !auth.name.includes('{{')))
+    return auth;
+  const resolve = (field: 'in' | 'name'): string => {
+    const entry = auth[field];
+    if (!entry.includes('{{')) return entry;
+    const value = configValue(entry, config);
+    if (typeof value !== 'string' || value.trim() === '') {
+      throw new EngineError(
+        'VALIDATION_FAILED',
+        `/auth/${field}: ${entry} gives no text in the installation's config: set it`,
+      );
+    }
+    return value.trim();
+  };
+  const placement = resolve('in').toLowerCase();
+  if (placement !== 'header' && placement !== 'query') {
+    throw new EngineError(
+      'VALIDATION_FAILED',
+      `/auth/in: ${auth.in} gives "${placement}": the installation's config must say header or query`,
+    );
+  }
+  return { ...auth, in: placement, name: resolve('name') };
 }
 
 function policyFailure(error: unknown): EngineError {

@@ -29,13 +29,15 @@ export interface RuleCandidate {
   where: string;
   body?: string;
   message?: string;
+  /** The rule's `retryAfter` expression, evaluated when the rule matches. */
+  retryAfter?: string;
 }
 
 /** Evaluates body conditions in order and answers the first that holds (-1: none). */
 export type RuleEvaluator = (
   candidates: RuleCandidate[],
   answer: PartnerAnswer,
-) => Promise<{ index: number; message?: string }>;
+) => Promise<{ index: number; message?: string; retryAfter?: unknown }>;
 
 export interface ClassifyOptions {
   outcomes?: OutcomeRule[];
@@ -65,6 +67,29 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+// Below this a number is a delay in ms (1e9 ms is 11.6 days, no partner's wait); from it an epoch
+// time, in seconds below 1e11 (the year 5138) and in milliseconds from there.
+const EPOCH_FROM = 1e9;
+const EPOCH_MS_FROM = 1e11;
+
+/**
+ * What an outcome rule's `retryAfter` expression gave, as milliseconds from now: a delay in ms,
+ * an epoch time in seconds or ms (GitHub's `x-ratelimit-reset`), an HTTP or ISO date, or digits.
+ */
+export function retryAfterValue(value: unknown, now = Date.now()): number | undefined {
+  if (typeof value === 'string') {
+    const text = value.trim();
+    if (text === '') return undefined;
+    if (/^\d+(\.\d+)?$/.test(text)) return retryAfterValue(Number(text), now);
+    const date = Date.parse(text);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return undefined;
+  if (value < EPOCH_FROM) return Math.round(value);
+  const epochMs = value < EPOCH_MS_FROM ? value * 1000 : value;
+  return Math.max(0, Math.round(epochMs - now));
+}
+
 export function defaultClass(status: number, transientStatus: number[] = []): OutcomeClass {
   if (status >= 200 && status < 300) return 'success';
   if (DEFAULT_TRANSIENT.has(status) || status >= 500 || transientStatus.includes(status)) {
@@ -89,13 +114,15 @@ export async function classifyOutcome(
       where: `${options.where ?? ''}/outcomes/${index}`,
       ...(rule.body === undefined ? {} : { body: rule.body }),
       ...(rule.message === undefined ? {} : { message: rule.message }),
+      ...(rule.retryAfter === undefined ? {} : { retryAfter: rule.retryAfter }),
     });
   });
   const first = candidates[0];
-  let decided: { index: number; message?: string } | undefined;
+  let decided: { index: number; message?: string; retryAfter?: unknown } | undefined;
   if (
     first &&
     first.body === undefined &&
+    first.retryAfter === undefined &&
     (first.message === undefined || !first.message.includes('{{'))
   ) {
     // The common case, a status-only rule: no sandbox needed.
@@ -112,7 +139,11 @@ export async function classifyOutcome(
   const rule = decided ? rules[decided.index] : undefined;
   if (!rule || !decided)
     return withRetry({ class: defaultClass(answer.status, options.transientStatus) });
-  return withRetry({
+  // The rule's own hint (a partner's reset time) wins over the generic Retry-After header.
+  const hinted = retryAfterValue(decided.retryAfter);
+  const ruled = (c: Classification): Classification =>
+    hinted === undefined ? withRetry(c) : { ...c, retryAfterMs: hinted };
+  return ruled({
     class: rule.outcome,
     rule: decided.index,
     ...(rule.code === undefined ? {} : { code: rule.code }),

@@ -21,16 +21,22 @@ function canonical(pattern: string): string {
 // config path rather than JSONata, so no sandbox is needed; any other template allows nothing.
 const CONFIG_HOST = /^\{\{\s*config((?:\.[A-Za-z_$][\w$]*)+)\s*\}\}$/;
 
-function configHost(entry: string, config: Record<string, unknown> | undefined): string | null {
-  const path = CONFIG_HOST.exec(entry)?.[1];
-  if (path === undefined) return null;
+/** The config value a `{{ config.<path> }}` entry names, read without JSONata; else undefined. */
+export function configValue(entry: string, config: Record<string, unknown> | undefined): unknown {
+  const path = CONFIG_HOST.exec(entry.trim())?.[1];
+  if (path === undefined) return undefined;
   let value: unknown = config;
   for (const key of path.slice(1).split('.')) {
     value =
-      value !== null && typeof value === 'object'
+      value !== null && typeof value === 'object' && Object.hasOwn(value, key)
         ? (value as Record<string, unknown>)[key]
         : undefined;
   }
+  return value;
+}
+
+function configHost(entry: string, config: Record<string, unknown> | undefined): string | null {
+  const value = configValue(entry, config);
   if (typeof value !== 'string') return null;
   const text = value.trim().toLowerCase();
   if (text === '' || text.includes('*')) return null;

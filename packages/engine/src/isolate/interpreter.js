@@ -200,6 +200,7 @@
       body: request.body,
       encoding: request.encoding,
       idempotencyKey: request.idempotencyKey,
+      rateKey: request.rateKey,
       keyBase: keyBaseOf(run, scope),
       keyBaseScope: Array.isArray(run.keyBases) ? 'item' : 'run',
       raw: request.raw === true,
@@ -240,14 +241,43 @@
     return bases;
   }
 
-  async function buildRequest(node, data, where) {
+  // `queryFrom` / `headersFrom`: one expression giving a whole object (a caller's filters); the
+  // node's own `query` / `headers` entries win over it.
+  async function objectFrom(expression, data, where) {
+    if (expression === undefined) return {};
+    const value = await evaluate(expression, data, where);
+    if (value === undefined || value === null) return {};
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      throw runError('VALIDATION_FAILED', `${where}: must give an object, not ${toText(value)}`);
+    }
+    const out = {};
+    for (const key of Object.keys(value)) {
+      if (value[key] !== undefined && value[key] !== null) out[key] = value[key];
+    }
+    return out;
+  }
+
+  async function buildRequest(run, node, data, where) {
     const request = {
       method: (node.method || 'GET').toUpperCase(),
       path: await render(node.path || '', data, `${where}/path`, true),
-      query: await renderMap(node.query, data, `${where}/query`),
-      headers: await renderMap(node.headers, data, `${where}/headers`),
+      query: {
+        ...(await objectFrom(node.queryFrom, data, `${where}/queryFrom`)),
+        ...(await renderMap(node.query, data, `${where}/query`)),
+      },
+      headers: {
+        ...(await objectFrom(node.headersFrom, data, `${where}/headersFrom`)),
+        ...(await renderMap(node.headers, data, `${where}/headers`)),
+      },
       encoding: node.encoding,
     };
+    // The endpoint's rate key (limits.endpoints.NAME.rate.key): the policy counts per value.
+    const rateKeys = run.payload.rateKeys || {};
+    if (node.endpoint !== undefined && Object.hasOwn(rateKeys, node.endpoint)) {
+      const at = `/limits/endpoints/${node.endpoint}/rate/key`;
+      const key = await render(rateKeys[node.endpoint], data, at, false);
+      if (key !== undefined && key !== null && key !== '') request.rateKey = toText(key);
+    }
     if (node.body !== undefined) {
       request.body =
         typeof node.body === 'string'
@@ -436,7 +466,7 @@
     const data = dataOf(run, scope);
     switch (node.type) {
       case 'http': {
-        const request = await buildRequest(node, data, where);
+        const request = await buildRequest(run, node, data, where);
         scope.request = request;
         return node.pagination
           ? paginate(run, scope, node, request, where)
@@ -703,6 +733,10 @@
           // Message templates see the response beside the run's input, items, config and meta.
           const data = { ...(payload.scope || {}), response };
           out.message = toText(await render(rule.message, data, `${rule.where}/message`, false));
+        }
+        if (rule.retryAfter !== undefined) {
+          const hint = await evaluate(rule.retryAfter, response, `${rule.where}/retryAfter`);
+          if (typeof hint === 'number' || typeof hint === 'string') out.retryAfter = hint;
         }
         return out;
       }

@@ -131,3 +131,47 @@ describe('standard-webhooks', () => {
     ).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
   });
 });
+
+describe('slack-v0 (Slack request signing)', () => {
+  const verify = { scheme: 'slack-v0' as const, toleranceSec: 300 };
+  const sign = (t: string, payload: Buffer = body, key = secret) =>
+    `v0=${createHmac('sha256', key).update(`v0:${t}:${payload.toString()}`).digest('hex')}`;
+  const headers = (t: string, signature = sign(t)) => ({
+    'X-Slack-Request-Timestamp': t,
+    'X-Slack-Signature': signature,
+  });
+
+  it('accepts a valid signature', () =>
+    expect(verifyWebhook(verify, headers(ts), body, secret, now)).toEqual({ ok: true }));
+  it('refuses one changed byte', () =>
+    expect(verifyWebhook(verify, headers(ts), flipped, secret, now)).toMatchObject({
+      code: 'SIGNATURE_INVALID',
+    }));
+  it('refuses a timestamp older than the tolerance, even when signed', () => {
+    const old = String(Number(ts) - 301);
+    expect(verifyWebhook(verify, headers(old), body, secret, now)).toMatchObject({
+      code: 'SIGNATURE_EXPIRED',
+    });
+  });
+  it('refuses the wrong secret and a missing header', () => {
+    expect(
+      verifyWebhook(verify, headers(ts, sign(ts, body, 'other')), body, secret, now),
+    ).toMatchObject({ code: 'SIGNATURE_INVALID' });
+    expect(
+      verifyWebhook(verify, { 'X-Slack-Request-Timestamp': ts }, body, secret, now),
+    ).toMatchObject({ code: 'SIGNATURE_MISSING' });
+  });
+  it("matches the example of Slack's documentation", () => {
+    const slackBody = Buffer.from(
+      'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c',
+    );
+    const signed = {
+      'X-Slack-Request-Timestamp': '1531420618',
+      'X-Slack-Signature': 'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503',
+    };
+    const at = new Date(1531420618 * 1000 + 10_000);
+    expect(
+      verifyWebhook(verify, signed, slackBody, '8f742231b10e8888abcd99yyyzzz85a5', at),
+    ).toEqual({ ok: true });
+  });
+});

@@ -15,7 +15,8 @@ export type WebhookVerify =
       toleranceSec?: number;
       secretField?: string;
     }
-  | { scheme: 'standard-webhooks'; toleranceSec?: number; secretField?: string };
+  | { scheme: 'standard-webhooks'; toleranceSec?: number; secretField?: string }
+  | { scheme: 'slack-v0'; toleranceSec?: number; secretField?: string };
 
 export type WebhookHeaders = Record<string, string | string[] | undefined>;
 
@@ -141,6 +142,23 @@ export function verifyWebhook(
             version === 'v1' && sig !== undefined && sameSignature(expected, Buffer.from(sig)),
         );
       return ok ? { ok: true } : invalid('no v1 entry of webhook-signature matches the body');
+    }
+    case 'slack-v0': {
+      // api.slack.com/authentication/verifying-requests-from-slack: v0= + hex HMAC-SHA256 of
+      // `v0:<X-Slack-Request-Timestamp>:<raw body>`.
+      const timestamp = header(headers, 'X-Slack-Request-Timestamp');
+      const signature = header(headers, 'X-Slack-Signature');
+      if (!timestamp) return missing('X-Slack-Request-Timestamp header');
+      if (!signature) return missing('X-Slack-Signature header');
+      const age = fresh(timestamp, verify.toleranceSec ?? DEFAULT_TOLERANCE_SEC, now);
+      if (!age.ok) return age;
+      if (!signature.startsWith('v0='))
+        return invalid('X-Slack-Signature does not start with "v0="');
+      const base = Buffer.concat([Buffer.from(`v0:${timestamp.trim()}:`), rawBody]);
+      const expected = Buffer.from(hmacSha256(secret, base).toString('hex'));
+      return sameSignature(expected, Buffer.from(signature.slice(3).trim().toLowerCase()))
+        ? { ok: true }
+        : invalid('X-Slack-Signature does not match the body');
     }
     default:
       return invalid(`unknown verify scheme "${(verify as { scheme: string }).scheme}"`);
