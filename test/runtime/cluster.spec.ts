@@ -16,6 +16,7 @@ describe.skipIf(!servicesUp)('cluster mode (PostgreSQL + Redis + worker processe
   let partner: FakePartner;
   let apiProcess: RuntimeProcess;
   let workers: RuntimeProcess[] = [];
+  const everyProcess: RuntimeProcess[] = [];
   let call: Call;
   let t: TenantSetup;
   let env: Record<string, string>;
@@ -43,6 +44,7 @@ describe.skipIf(!servicesUp)('cluster mode (PostgreSQL + Redis + worker processe
       PLUGBOARD_SWEEP_INTERVAL_MS: '500',
     };
     apiProcess = await startRuntime({ env });
+    everyProcess.push(apiProcess);
     call = api(apiProcess);
     await startWorker();
     t = await standardSetup(call, partner.url, 'cluster-tenant');
@@ -153,5 +155,16 @@ describe.skipIf(!servicesUp)('cluster mode (PostgreSQL + Redis + worker processe
     } finally {
       await cutOff.stop();
     }
+  });
+
+  it('never writes the credentials or the master key into any API or worker log line', () => {
+    const secrets = [
+      'tok-cluster-tenant-secret-value',
+      'whsec-cluster-tenant-value',
+      env.PLUGBOARD_MASTER_KEY!,
+    ];
+    const lines = everyProcess.flatMap((p) => p.logs);
+    expect(lines.length).toBeGreaterThan(20);
+    for (const secret of secrets) expect(lines.filter((line) => line.includes(secret))).toEqual([]);
   });
 });

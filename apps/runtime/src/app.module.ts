@@ -25,6 +25,7 @@ import { EGRESS_POLICY } from './platform/egress-policy.js';
 import { RouteModule } from './routes/route.module.js';
 import { ENGINE, PLATFORM } from './platform/ports.js';
 import type { Engine, Platform } from './platform/ports.js';
+import { OAuthModule } from './oauth/oauth.module.js';
 import { TenantModule } from './tenants/tenant.module.js';
 import { VersioningModule } from './versioning/versioning.module.js';
 
@@ -66,6 +67,7 @@ const features = [
   InstallationModule,
   RouteModule,
   VersioningModule,
+  OAuthModule,
 ];
 
 @Module({})

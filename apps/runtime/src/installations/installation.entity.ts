@@ -1,7 +1,8 @@
 import { Entity, PrimaryColumn } from 'typeorm';
 import { IntColumn, JsonColumn, MsColumn, TextColumn } from '../database/columns.js';
 
-export type InstallationStatus = 'enabled' | 'disabled';
+/** `needs_reauth`: the OAuth provider refused a refresh; deliveries wait for a reconnect. */
+export type InstallationStatus = 'enabled' | 'disabled' | 'needs_reauth';
 
 @Entity('installations')
 export class InstallationEntity {

@@ -86,6 +86,23 @@ export interface RunRequest {
   meta?: RunMeta;
   isolateKey?: string;
   transport?: unknown;
+  /** Authorization-code OAuth tokens, kept fresh by the runtime's token store. */
+  oauth?: OAuthTokenProvider;
+}
+export interface OAuthTokenProvider {
+  accessToken(): Promise<string>;
+  refresh(rejected: string): Promise<string>;
+}
+/** A built partner request out, the answer in (the engine's network transport). */
+export interface EgressTransport {
+  send(request: {
+    method: string;
+    url: URL;
+    headers: Record<string, string>;
+    body?: Buffer;
+    timeoutMs: number;
+    maxResponseBytes: number;
+  }): Promise<{ status: number; headers: Record<string, string>; body: Buffer }>;
 }
 export interface Engine {
   runAction(definition: Definition, action: string, request: RunRequest): Promise<RunResult>;
@@ -123,6 +140,8 @@ export interface EngineModule {
     pkg: { definition: Definition; contracts: unknown[] },
     options?: { engine?: Engine },
   ): Promise<ContractResult[]>;
+  /** The egress transport (address rules, timeouts); the OAuth token requests use it. */
+  createNetworkTransport?(options?: { allowPrivate?: boolean }): EgressTransport;
   /** Answers partner calls from recorded interactions instead of the network. */
   RecordedTransport?: new (interactions: unknown[], basePath?: string) => unknown;
 }
