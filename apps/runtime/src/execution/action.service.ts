@@ -43,7 +43,12 @@ export class ActionService {
   ) {
     const installation = await this.installations.find(installationId, principal);
     if (installation.status !== 'enabled')
-      throw new DomainError('INSTALLATION_DISABLED', `installation ${installationId} is disabled`);
+      throw new DomainError(
+        'INSTALLATION_DISABLED',
+        installation.status === 'needs_reauth'
+          ? `installation ${installationId} needs reconnecting to its provider: POST /v1/installations/${installationId}/oauth/start (Reconnect in the editor)`
+          : `installation ${installationId} is disabled`,
+      );
     const runnable = await this.installations.runnable(installationId);
     const plan = planFor(runnable.definition, action);
     const schema = inputSchemaOf(runnable.connector, action);

@@ -5,6 +5,8 @@ import { LOGGER } from '../common/logger.js';
 import type { RunnableInstallation } from '../installations/installation.service.js';
 import { traceparentFor, withLogContext } from '../observability/correlation.js';
 import { RunObserver } from '../observability/run-observer.service.js';
+import { isAuthorizationCode } from '../oauth/oauth-client.js';
+import { OAuthTokenService } from '../oauth/oauth-token.service.js';
 import { ENGINE, PLATFORM } from '../platform/ports.js';
 import type { Engine, Platform, RunMeta, RunResult } from '../platform/ports.js';
 import { classify } from './classify.js';
@@ -35,6 +37,7 @@ export class ExecutorService {
     @Inject(RunRepository) private readonly runs: RunRepository,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(RunObserver) private readonly observer: RunObserver,
+    @Inject(OAuthTokenService) private readonly oauthTokens: OAuthTokenService,
   ) {}
 
   execute(request: ExecuteRequest): Promise<{ run: RunEntity; result: RunResult }> {
@@ -85,6 +88,10 @@ export class ExecutorService {
         credentials,
         meta,
         isolateKey: `${installation.id}@${installation.version}`,
+        // Authorization-code tokens come from the token store, fresh, at the egress bridge.
+        ...(isAuthorizationCode(definition.auth)
+          ? { oauth: this.oauthTokens.providerFor(installation, definition.auth) }
+          : {}),
       });
     } catch (error) {
       const code =
