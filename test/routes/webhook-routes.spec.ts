@@ -215,6 +215,17 @@ describe('webhook triggers into routes', () => {
     expect(bad.body.error.details.errors[0].target.pointer).toBe('/text');
     const kept = await call('get', `/v1/routes/${ok.body.id}`, tenant.key).expect(200);
     expect(kept.body.mapping).toBe(ok.body.mapping);
+    // Disabling needs no dry run; enabling runs it again.
+    const off = await call('patch', `/v1/routes/${ok.body.id}`, tenant.key)
+      .send({ enabled: false })
+      .expect(200);
+    expect(off.body).toMatchObject({ enabled: false });
+    expect(off.body.dryRun).toBeUndefined();
+    const on = await call('patch', `/v1/routes/${ok.body.id}`, tenant.key)
+      .send({ enabled: true })
+      .expect(200);
+    expect(on.body.enabled).toBe(true);
+    expect(on.body.dryRun.length).toBeGreaterThan(0);
     const list = await call('get', '/v1/routes', tenant.key).expect(200);
     expect(list.body.routes.map((r: { id: string }) => r.id)).toEqual([ok.body.id]);
   });

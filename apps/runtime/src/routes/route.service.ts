@@ -132,6 +132,7 @@ export class RouteService {
 
   async update(id: string, body: UpdateRouteBody, principal: Principal, correlationId?: string) {
     const route = await this.find(id, principal);
+    const wasEnabled = route.enabled === 1;
     if (body.name !== undefined) route.name = body.name;
     if (body.source) {
       route.sourceInstallationId = body.source.installationId;
@@ -147,7 +148,13 @@ export class RouteService {
     if (body.sample !== undefined) route.sample = body.sample;
     if (body.enabled !== undefined) route.enabled = body.enabled ? 1 : 0;
     route.updatedAt = Date.now();
-    const dryRun = await this.checkRoute(route, principal);
+    // Renaming or disabling must work even when the route no longer passes its dry run (say, the
+    // target was upgraded): every other change, and enabling, is checked again.
+    const unchecked = Object.keys(body).every((k) => k === 'name' || k === 'enabled');
+    const dryRun =
+      unchecked && (route.enabled === 0 || wasEnabled)
+        ? undefined
+        : await this.checkRoute(route, principal);
     await this.routes.transaction(async (manager) => {
       await this.routes.save(route, manager);
       await this.audit.record(
