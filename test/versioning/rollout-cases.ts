@@ -67,13 +67,13 @@ export function describeRollouts(database: string, w: World): void {
 
       const raised = await call('post', '/v1/connectors/roll-manual/versions/1.1.0/rollout')
         .send({ percent: 100 })
-        .expect(201);
+        .expect(200);
       expect(raised.body).toMatchObject({ percent: 100, state: 'complete', moved: 1 });
       await eventuallyOn(call, installationId, '1.1.0');
 
       await call('post', '/v1/connectors/roll-manual/versions/1.1.0/rollout')
         .send({ action: 'rollback' })
-        .expect(201);
+        .expect(200);
       await eventuallyOn(call, installationId, '1.0.0');
       expect(await auditOf('installation.rolled-back', installationId)).toHaveLength(1);
     });
@@ -103,7 +103,7 @@ export function describeRollouts(database: string, w: World): void {
 
       const raised = await call('post', '/v1/connectors/roll-staged/versions/1.1.0/rollout')
         .send({ percent: 50 })
-        .expect(201);
+        .expect(200);
       expect(raised.body).toMatchObject({ percent: 50, moved: 10, state: 'active' });
       const expected = expectedShare(ids, '1.1.0', 50);
       expect(expected).toHaveLength(10);
@@ -116,7 +116,7 @@ export function describeRollouts(database: string, w: World): void {
 
       await call('post', '/v1/connectors/roll-staged/versions/1.1.0/rollout')
         .send({ action: 'halt' })
-        .expect(201);
+        .expect(200);
       const refused = await call('post', '/v1/connectors/roll-staged/versions/1.1.0/rollout').send({
         percent: 80,
       });
@@ -126,7 +126,7 @@ export function describeRollouts(database: string, w: World): void {
 
       await call('post', '/v1/connectors/roll-staged/versions/1.1.0/rollout')
         .send({ action: 'rollback' })
-        .expect(201);
+        .expect(200);
       await new Promise((r) => setTimeout(r, 1100));
       expect(await onNew()).toEqual([]);
       const rolledBack = await Promise.all(

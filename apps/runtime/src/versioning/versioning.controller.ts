@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CorrelationId, CurrentPrincipal, RequireScopes } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
@@ -85,6 +85,7 @@ export class VersioningController {
   }
 
   @Post('v1/connectors/:id/versions/:version/rollout')
+  @HttpCode(200)
   @RequireScopes('catalog:publish')
   @ApiOperation({
     summary: 'Raise a roll-out to a share ({percent}), or halt, resume or roll it back ({action})',
