@@ -5,7 +5,7 @@ import { startFakePartner } from '../support/fake-partner.js';
 import type { FakePartner } from '../support/fake-partner.js';
 import { eventually, startRuntime } from '../support/runtime.js';
 import type { RuntimeProcess } from '../support/runtime.js';
-import { sample, scrape, settledEvent } from './support.js';
+import { put, sample, scrape, settledEvent } from './support.js';
 
 let runtime: RuntimeProcess;
 let partner: FakePartner;
@@ -195,7 +195,30 @@ describe('GET /v1/installations/:id/health', () => {
     expect(after.body.slo.windows['1h'].errorBudgetLeft.success).toBe(-24);
     expect(after.body.slo.windows['1h'].burnRate.success).toBe(25);
 
+    // Objectives are per installation; the budget math follows the stored ones.
+    const set = await put(runtime, `/v1/installations/${t.installationId}/slo`, t.key)
+      .send({ success: { target: 0.8 }, delivery: { target: 0.95, withinMs: 120_000 } })
+      .expect(200);
+    expect(set.body.objectives).toEqual({
+      delivery: { target: 0.95, withinMs: 120_000 },
+      success: { target: 0.8 },
+    });
+    const loose = await call('get', `/v1/installations/${t.installationId}/health`, t.key).expect(
+      200,
+    );
+    expect(loose.body.slo.objectives.success.target).toBe(0.8);
+    // 12.5% failed against 20% allowed: 37.5% of the budget left.
+    expect(loose.body.slo.windows['1h'].errorBudgetLeft.success).toBe(0.375);
+    const invalid = await put(runtime, `/v1/installations/${t.installationId}/slo`, t.key).send({
+      success: { target: 2 },
+    });
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.error.details.errors[0].pointer).toBe('/success/target');
+
     const stranger = await makeTenant(call, 'health-other');
     await call('get', `/v1/installations/${t.installationId}/health`, stranger.key).expect(404);
+    await put(runtime, `/v1/installations/${t.installationId}/slo`, stranger.key)
+      .send({ success: { target: 0.9 } })
+      .expect(404);
   });
 });

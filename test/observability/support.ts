@@ -1,8 +1,10 @@
 // Shared by the observability specs: reading Prometheus text and waiting on runtime state.
+import request from 'supertest';
 import { expect } from 'vitest';
 import type { Call } from '../support/api.js';
 import { makeConnector } from '../support/factories.js';
 import { eventually } from '../support/runtime.js';
+import type { RuntimeProcess } from '../support/runtime.js';
 
 /** Value of one series, labels matched exactly (order-insensitive); undefined when absent. */
 export function sample(
@@ -82,4 +84,9 @@ export function shapeAnswer(request: { path: string; body: unknown }) {
   return text === 'bad'
     ? { status: 200, body: { name: 'no id here' } }
     : { status: 200, body: { id: `rec-${text}` } };
+}
+
+/** test/support/api.ts's Call has no PUT. */
+export function put(runtime: RuntimeProcess, path: string, key: string) {
+  return request(runtime.url).put(path).set('authorization', `Bearer ${key}`);
 }

@@ -25,6 +25,7 @@ import {
   RolloutPolicyEntity,
 } from '../versioning/rollout.entity.js';
 import { Observability1764910000000 } from './migrations/1764910000000-observability.js';
+import { SloObjectives1764910000001 } from './migrations/1764910000001-slo-objectives.js';
 import { RoutesAndTriggers1764900000000 } from './migrations/1764900000000-routes-and-triggers.js';
 import { RouteDeliveryEntity } from '../routes/route-delivery.entity.js';
 import { RouteEntity } from '../routes/route.entity.js';
@@ -60,6 +61,7 @@ export const MIGRATIONS = [
   OAuth1765000000000,
   RoutesAndTriggers1764900000000,
   Observability1764910000000,
+  SloObjectives1764910000001,
   Versioning1764950400000,
   OpenEventsIndex1764960000000,
 ];

@@ -12,7 +12,7 @@ import type { AlertRule, AlertThresholds, DepthSample, Finding } from './alert-r
 import { MetricsService } from './metrics.service.js';
 import { ObservabilityRepository } from './observability.repository.js';
 import type { AlertRow } from './observability.repository.js';
-import { DEFAULT_SLO, windowFigures } from './slo.js';
+import { objectivesFrom, windowFigures } from './slo.js';
 
 const HOUR = 3_600_000;
 const SHORT_BURN_WINDOW = 5 * 60_000;
@@ -275,12 +275,14 @@ export class AlertService implements OnApplicationBootstrap, OnModuleDestroy {
     for (const s of settled)
       perInstallation.set(s.installationId, [...(perInstallation.get(s.installationId) ?? []), s]);
     const owners = await this.repository.tenantsOf([...perInstallation.keys()]);
+    const stored = await this.repository.sloObjectives([...perInstallation.keys()]);
     for (const [installationId, items] of perInstallation) {
       if (items.length < t.burnMinItems) continue;
-      const hour = windowFigures(items, DEFAULT_SLO);
+      const objectives = objectivesFrom(stored.get(installationId));
+      const hour = windowFigures(items, objectives);
       const recent = windowFigures(
         items.filter((i) => i.updatedAt >= now - SHORT_BURN_WINDOW),
-        DEFAULT_SLO,
+        objectives,
       );
       const burning = (['success', 'latency'] as const).filter(
         (k) => hour.burnRate[k] >= t.burnRate && recent.burnRate[k] >= t.burnRate,

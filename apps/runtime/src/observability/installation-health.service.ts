@@ -5,7 +5,7 @@ import { EGRESS_POLICY } from '../platform/egress-policy.js';
 import { DeprecationService } from '../versioning/deprecation.service.js';
 import { ObservabilityRepository } from './observability.repository.js';
 import { RunObserver } from './run-observer.service.js';
-import { DEFAULT_SLO, WINDOWS, latencies, windowFigures } from './slo.js';
+import { WINDOWS, latencies, objectivesFrom, objectivesView, windowFigures } from './slo.js';
 import type { WindowName } from './slo.js';
 
 interface StatefulPolicy {
@@ -34,12 +34,13 @@ export class InstallationHealthService {
     const installation = await this.installations.find(id, principal);
     const now = Date.now();
     const settled = await this.repository.settled(now - WINDOWS['24h'], id);
+    const objectives = objectivesFrom((await this.repository.sloObjectives([id])).get(id));
     const windows = Object.fromEntries(
       (Object.keys(WINDOWS) as WindowName[]).map((name) => [
         name,
         windowFigures(
           settled.filter((s) => s.updatedAt >= now - WINDOWS[name]),
-          DEFAULT_SLO,
+          objectives,
         ),
       ]),
     );
@@ -78,13 +79,22 @@ export class InstallationHealthService {
       policy: await this.policyState(installation),
       lastSuccessAt: lastSuccess === null ? null : new Date(lastSuccess).toISOString(),
       slo: {
-        objectives: {
-          delivery: { target: DEFAULT_SLO.latencyTarget, withinMs: DEFAULT_SLO.latencyMs },
-          success: { target: DEFAULT_SLO.successTarget },
-        },
+        objectives: objectivesView(objectives),
         windows,
       },
     };
+  }
+
+  async setObjectives(id: string, body: unknown, principal: Principal) {
+    const installation = await this.installations.find(id, principal);
+    const objectives = objectivesFrom(body);
+    await this.repository.putSloObjectives(
+      id,
+      installation.tenantId,
+      objectivesView(objectives),
+      principal.keyId,
+    );
+    return { installationId: id, objectives: objectivesView(objectives) };
   }
 
   private async policyState(installation: { id: string; connectorId: string; version: string }) {

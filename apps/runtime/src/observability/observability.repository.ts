@@ -309,6 +309,50 @@ export class ObservabilityRepository {
     );
   }
 
+  // --- SLO objectives ---
+
+  async sloObjectives(installationIds: string[]): Promise<Map<string, unknown>> {
+    if (installationIds.length === 0) return new Map();
+    const rows = await this.query(
+      `SELECT installation_id, objectives FROM slo_objectives WHERE installation_id IN (:ids...)`,
+      { ids: installationIds },
+    );
+    return new Map(rows.map((r) => [String(r.installation_id), json(r.objectives)]));
+  }
+
+  async putSloObjectives(
+    installationId: string,
+    tenantId: string,
+    objectives: unknown,
+    updatedBy: string,
+  ): Promise<void> {
+    const params = {
+      installationId,
+      tenantId,
+      objectives: JSON.stringify(objectives),
+      updatedBy,
+      updatedAt: Date.now(),
+    };
+    await this.db.transaction(async (manager) => {
+      const pg = isPostgres(this.db);
+      const p = (i: number) => (pg ? `$${i}` : '?');
+      await manager.query(`DELETE FROM slo_objectives WHERE installation_id = ${p(1)}`, [
+        installationId,
+      ]);
+      await manager.query(
+        `INSERT INTO slo_objectives (installation_id, tenant_id, objectives, updated_by, updated_at)
+         VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)})`,
+        [
+          params.installationId,
+          params.tenantId,
+          params.objectives,
+          params.updatedBy,
+          params.updatedAt,
+        ],
+      );
+    });
+  }
+
   // --- alerts ---
 
   async openAlerts(): Promise<AlertRow[]> {

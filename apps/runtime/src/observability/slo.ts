@@ -14,6 +14,31 @@ export const DEFAULT_SLO: SloObjectives = {
   successTarget: 0.995,
 };
 
+/** Stored objectives over the defaults; anything malformed falls back to the default. */
+export function objectivesFrom(stored: unknown): SloObjectives {
+  const o = (stored ?? {}) as {
+    delivery?: { target?: unknown; withinMs?: unknown };
+    success?: { target?: unknown };
+  };
+  const ratio = (v: unknown, fallback: number) =>
+    typeof v === 'number' && v > 0 && v < 1 ? v : fallback;
+  return {
+    latencyTarget: ratio(o.delivery?.target, DEFAULT_SLO.latencyTarget),
+    latencyMs:
+      typeof o.delivery?.withinMs === 'number' && o.delivery.withinMs > 0
+        ? o.delivery.withinMs
+        : DEFAULT_SLO.latencyMs,
+    successTarget: ratio(o.success?.target, DEFAULT_SLO.successTarget),
+  };
+}
+
+export function objectivesView(o: SloObjectives) {
+  return {
+    delivery: { target: o.latencyTarget, withinMs: o.latencyMs },
+    success: { target: o.successTarget },
+  };
+}
+
 export const WINDOWS = { '1h': 3_600_000, '24h': 86_400_000 } as const;
 export type WindowName = keyof typeof WINDOWS;
 
