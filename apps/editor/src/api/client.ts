@@ -132,6 +132,14 @@ export interface Installation {
   [key: string]: unknown;
 }
 
+/** `GET /v1/installations/:id/oauth`: the code-flow connection of an installation. */
+export interface OAuthConnectionState {
+  oauth: boolean;
+  state: 'not_connected' | 'connected' | 'needs_reauth';
+  scopes: string[];
+  expiresAt: string | null;
+}
+
 export interface InstallationHealth {
   successRate?: number | null;
   latencyMs?: { p50?: number | null; p99?: number | null } | null;
@@ -370,6 +378,14 @@ export class ApiClient {
 
   getInstallation(id: string): Promise<Installation> {
     return this.request('GET', `/v1/installations/${encodeURIComponent(id)}`);
+  }
+
+  oauthConnection(id: string): Promise<OAuthConnectionState> {
+    return this.request('GET', `/v1/installations/${encodeURIComponent(id)}/oauth`);
+  }
+
+  startOAuth(id: string): Promise<{ authorizeUrl: string; expiresAt: string }> {
+    return this.request('POST', `/v1/installations/${encodeURIComponent(id)}/oauth/start`);
   }
 
   deleteInstallation(id: string): Promise<unknown> {

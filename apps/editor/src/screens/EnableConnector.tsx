@@ -33,10 +33,8 @@ export function secretFieldsOf(definition: DefinitionLike): SecretField[] {
       ['clientId', 'Client id'],
       ['clientSecret', 'Client secret'],
     ],
-    oauth2AuthorizationCode: [
-      ['accessToken', 'Access token'],
-      ['refreshToken', 'Refresh token'],
-    ],
+    // Tokens come from Connect on the installation page, never typed in.
+    oauth2AuthorizationCode: [],
   };
   const fields: SecretField[] = (base[String(auth.type)] ?? []).map(([name, title]) => ({
     name,

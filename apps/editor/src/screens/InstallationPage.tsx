@@ -5,6 +5,7 @@ import { useAsync } from '../hooks.js';
 import { href } from '../router.js';
 import { useSession } from '../session.js';
 import { healthFromApi, healthFromRuns } from './health.js';
+import { OAuthConnection } from './OAuthConnection.js';
 import type { HealthView } from './health.js';
 import { ErrorBox, formatTime, Loading, PageHeader, TableHead } from './shared.js';
 
@@ -101,6 +102,7 @@ export function InstallationPage({ id }: { id: string }) {
         version {inst.version}
         {inst.range ? ` (range ${inst.range})` : ''}
       </p>
+      <OAuthConnection id={inst.id} />
       <section>
         <h2>Health</h2>
         {health.error && <ErrorBox error={health.error} />}

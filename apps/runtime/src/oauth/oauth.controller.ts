@@ -20,6 +20,7 @@ import type { OAuthAppInput } from './oauth-app.service.js';
 import { OAuthAppService } from './oauth-app.service.js';
 import type { CallbackQuery } from './oauth-flow.service.js';
 import { OAuthFlowService } from './oauth-flow.service.js';
+import { isAuthorizationCode } from './oauth-client.js';
 import { renderPage } from './oauth-pages.js';
 import { OAuthTokenService } from './oauth-token.service.js';
 
@@ -86,8 +87,11 @@ export class OAuthController {
   })
   async connection(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     const installation = await this.installations.find(id, principal);
+    const connector = await this.installations.connectorOf(installation);
     return {
       installationId: installation.id,
+      /** Whether the connector authorizes with the code flow at all (the editor shows Connect). */
+      oauth: isAuthorizationCode(connector.definition.auth),
       status: installation.status,
       ...(await this.tokens.connection(installation.id)),
     };
