@@ -3,9 +3,9 @@ import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/com
 import type { FastifyReply } from 'fastify';
 import type { Observable } from 'rxjs';
 import type { AuthedRequest } from '../auth/auth.decorators.js';
-import { canSee } from '../auth/principal.js';
 import { deprecationHeaders, DeprecationService } from './deprecation.service.js';
-import { VersioningRepository } from './versioning.repository.js';
+import type { InstallationEntity } from '../installations/installation.entity.js';
+import { InstallationService } from '../installations/installation.service.js';
 
 /** The routes that do work through an installation's connector version. */
 const WORK_ROUTES = new Set([
@@ -21,7 +21,7 @@ const WORK_ROUTES = new Set([
 @Injectable()
 export class DeprecationInterceptor implements NestInterceptor {
   constructor(
-    @Inject(VersioningRepository) private readonly repository: VersioningRepository,
+    @Inject(InstallationService) private readonly installations: InstallationService,
     @Inject(DeprecationService) private readonly deprecations: DeprecationService,
   ) {}
 
@@ -31,10 +31,12 @@ export class DeprecationInterceptor implements NestInterceptor {
     const route = request.routeOptions?.url;
     if (!route || !WORK_ROUTES.has(route) || !request.principal) return next.handle();
     const id = (request.params as { id?: string }).id ?? '';
-    const installation = await this.repository.findInstallation(id);
-    if (!installation || !canSee(request.principal, installation.tenantId)) return next.handle();
+    let installation: InstallationEntity;
     let status: Awaited<ReturnType<DeprecationService['statusOf']>>;
     try {
+      // The service's cached read: this runs on the intake hot path. A missing or foreign
+      // installation is left to the handler, which answers 404.
+      installation = await this.installations.find(id, request.principal);
       status = await this.deprecations.statusOf(installation);
     } catch {
       return next.handle();
