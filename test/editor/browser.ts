@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { repoRoot } from '../support/runtime.js';
 
@@ -39,7 +40,8 @@ export async function openEditor(
   mkdirSync(artifacts, { recursive: true });
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
-  page.setDefaultTimeout(8000);
+  // Generous: in CI these run beside every other suite on two cores.
+  page.setDefaultTimeout(20_000);
   const errors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());
@@ -101,4 +103,9 @@ export async function connect(
   await page.mouse.down();
   await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
   await page.mouse.up();
+}
+
+/** `expect.poll` with a wait that suits a browser on a loaded machine. */
+export function poll<T>(probe: () => Promise<T> | T) {
+  return expect.poll(probe, { timeout: 15_000, interval: 100 });
 }

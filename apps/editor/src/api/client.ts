@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** The whole error answer, for routes that send more beside `error` (the publish report). */
+    readonly body?: unknown,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -242,7 +244,8 @@ export class ApiClient {
         response.status,
         err?.code ?? `HTTP_${response.status}`,
         err?.message ?? `${method} ${path} answered ${response.status}`,
-        err?.details ?? (parsed as { report?: unknown } | undefined),
+        err?.details,
+        parsed,
       );
     }
     return parsed as T;
@@ -332,9 +335,7 @@ export class ApiClient {
       return { published: true, report: answer.report };
     } catch (error) {
       if (error instanceof ApiError && error.status === 422) {
-        const report =
-          (error.details as { report?: PublishReport } | undefined)?.report ??
-          (error.details as PublishReport | undefined);
+        const report = (error.body as { report?: PublishReport } | undefined)?.report;
         if (report && typeof report === 'object' && 'valid' in report)
           return { published: false, report };
       }

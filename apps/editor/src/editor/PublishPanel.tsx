@@ -213,8 +213,8 @@ function GateAnswer({
           {report.contracts.map((c, i) => (
             <li key={i}>
               {c.passed ? '✓' : '✗'} contract {c.name}
-              {!c.passed && c.diff !== undefined && (
-                <pre className="json-view">{JSON.stringify(c.diff, null, 2)}</pre>
+              {!c.passed && (c.diff ?? c.error) !== undefined && (
+                <pre className="json-view">{JSON.stringify(c.diff ?? c.error, null, 2)}</pre>
               )}
             </li>
           ))}
