@@ -341,7 +341,7 @@ export interface OAuth2ClientCredentialsAuth {
   fields?: AuthFields;
 }
 /**
- * A tenant authorizes in the browser; the host stores and refreshes the tokens. Credentials: `{accessToken, refreshToken?}`.
+ * OAuth 2.0 authorization code flow (RFC 6749 4.1) with PKCE (RFC 7636). A tenant presses Connect, authorizes at the provider, and the host exchanges the code for tokens, stores them encrypted, refreshes them and presents the access token as `Authorization: Bearer` at egress; the tokens never enter the sandbox. The client id and secret are the platform's OAuth app for this connector (`PUT /v1/connectors/:id/oauth-app`), not installation credentials; register `<PLUGBOARD_PUBLIC_URL>/oauth/callback` as its redirect URI. Installations hold no typed-in credentials apart from `fields`.
  *
  * This interface was referenced by `ConnectorDefinition`'s JSON-Schema
  * via the `definition` "OAuth2AuthorizationCodeAuth".
@@ -360,19 +360,19 @@ export interface OAuth2AuthorizationCodeAuth {
    */
   tokenUrl: string;
   /**
-   * Scopes requested.
+   * Scopes requested in the authorize URL, joined with `scopeSeparator`. The scopes the provider grants are shown on the installation.
    */
   scopes?: string[];
   /**
-   * How scopes are joined in the authorize URL.
+   * How scopes are joined in the authorize URL: a space (RFC 6749), or a comma for providers such as Slack.
    */
   scopeSeparator?: string;
   /**
-   * Whether to use PKCE (S256).
+   * Whether to send a PKCE S256 challenge (the verifier stays on the host, encrypted). Turn off only for providers that refuse PKCE.
    */
   pkce?: boolean;
   /**
-   * Additional query parameters for the authorize URL.
+   * Additional query parameters for the authorize URL, such as Google's `access_type: offline` to receive a refresh token. The flow's own parameters (`client_id`, `state`, ...) cannot be overridden.
    */
   extraAuthorizeParams?: {
     [k: string]: string;
@@ -382,11 +382,11 @@ export interface OAuth2AuthorizationCodeAuth {
    */
   tokenAuth?: 'body' | 'basic';
   /**
-   * Token refresh behaviour.
+   * Token refresh: before expiry (`skewSec`) and once after a partner's 401, one refresh per installation at a time. A refresh refused with `invalid_grant` marks the installation `needs_reauth`; its queued items wait for Reconnect.
    */
   refresh?: {
     /**
-     * Whether tokens are refreshed.
+     * Whether tokens are refreshed with the refresh token; off, an expired token needs a Reconnect.
      */
     enabled?: boolean;
     /**

@@ -803,7 +803,7 @@ export const connectorSchema: Record<string, unknown> = {
     },
     "OAuth2AuthorizationCodeAuth": {
       "title": "OAuth 2.0 authorization code",
-      "description": "A tenant authorizes in the browser; the host stores and refreshes the tokens. Credentials: `{accessToken, refreshToken?}`.",
+      "description": "OAuth 2.0 authorization code flow (RFC 6749 4.1) with PKCE (RFC 7636). A tenant presses Connect, authorizes at the provider, and the host exchanges the code for tokens, stores them encrypted, refreshes them and presents the access token as `Authorization: Bearer` at egress; the tokens never enter the sandbox. The client id and secret are the platform's OAuth app for this connector (`PUT /v1/connectors/:id/oauth-app`), not installation credentials; register `<PLUGBOARD_PUBLIC_URL>/oauth/callback` as its redirect URI. Installations hold no typed-in credentials apart from `fields`.",
       "type": "object",
       "additionalProperties": false,
       "required": [
@@ -840,7 +840,7 @@ export const connectorSchema: Record<string, unknown> = {
         },
         "scopes": {
           "title": "Scopes",
-          "description": "Scopes requested.",
+          "description": "Scopes requested in the authorize URL, joined with `scopeSeparator`. The scopes the provider grants are shown on the installation.",
           "type": "array",
           "items": {
             "type": "string"
@@ -855,7 +855,7 @@ export const connectorSchema: Record<string, unknown> = {
         },
         "scopeSeparator": {
           "title": "Scope separator",
-          "description": "How scopes are joined in the authorize URL.",
+          "description": "How scopes are joined in the authorize URL: a space (RFC 6749), or a comma for providers such as Slack.",
           "type": "string",
           "default": " ",
           "examples": [
@@ -864,7 +864,7 @@ export const connectorSchema: Record<string, unknown> = {
         },
         "pkce": {
           "title": "PKCE",
-          "description": "Whether to use PKCE (S256).",
+          "description": "Whether to send a PKCE S256 challenge (the verifier stays on the host, encrypted). Turn off only for providers that refuse PKCE.",
           "type": "boolean",
           "default": true,
           "examples": [
@@ -873,7 +873,7 @@ export const connectorSchema: Record<string, unknown> = {
         },
         "extraAuthorizeParams": {
           "title": "Extra authorize parameters",
-          "description": "Additional query parameters for the authorize URL.",
+          "description": "Additional query parameters for the authorize URL, such as Google's `access_type: offline` to receive a refresh token. The flow's own parameters (`client_id`, `state`, ...) cannot be overridden.",
           "type": "object",
           "additionalProperties": {
             "type": "string"
@@ -899,13 +899,13 @@ export const connectorSchema: Record<string, unknown> = {
         },
         "refresh": {
           "title": "Refresh",
-          "description": "Token refresh behaviour.",
+          "description": "Token refresh: before expiry (`skewSec`) and once after a partner's 401, one refresh per installation at a time. A refresh refused with `invalid_grant` marks the installation `needs_reauth`; its queued items wait for Reconnect.",
           "type": "object",
           "additionalProperties": false,
           "properties": {
             "enabled": {
               "title": "Enabled",
-              "description": "Whether tokens are refreshed.",
+              "description": "Whether tokens are refreshed with the refresh token; off, an expired token needs a Reconnect.",
               "type": "boolean",
               "default": true,
               "examples": [
