@@ -8,6 +8,7 @@ import type { ConnectorDefinition, LoadedPackage, WebhookVerify } from '@plugboa
 import { compilePayloadSchema, loadPackage, validate } from '@plugboard/definition';
 import type { Engine, Transport, TransportRequest } from '@plugboard/engine';
 import { createEngine, runContracts, verifyWebhook } from '@plugboard/engine';
+import type { CallOutcome } from '@plugboard/policies';
 
 const CONNECTORS = join(import.meta.dirname, '..', 'connectors');
 const PACKAGES = readdirSync(CONNECTORS)
@@ -313,5 +314,156 @@ describe('rest connector: egress stays on the host the installation names', () =
     });
     expect(seen).toEqual(['https://api.example.com/v1/customers']);
     expect(result.error?.code).toBe('EGRESS_DENIED');
+  });
+});
+
+describe('Slack message events: X-Slack-Signature (slack-v0) and the url_verification challenge', () => {
+  const secret = randomBytes(16).toString('hex');
+  const body = Buffer.from(
+    JSON.stringify({
+      type: 'event_callback',
+      team_id: 'T0001ABCD',
+      event_id: 'Ev0PV52K21',
+      event_time: 1764849600,
+      event: {
+        type: 'message',
+        channel: 'C0123456789',
+        user: 'U2147483697',
+        text: 'Deploy finished',
+        ts: '1764849600.000100',
+        channel_type: 'channel',
+      },
+    }),
+  );
+  const now = new Date(1764849601 * 1000);
+  const ts = String(Math.floor(now.getTime() / 1000));
+  // Slack: "v0=" + hex HMAC-SHA256, keyed with the signing secret, of "v0:<timestamp>:<raw body>".
+  const sign = (t: string, payload: Buffer, key = secret) =>
+    `v0=${createHmac('sha256', key).update(`v0:${t}:`).update(payload).digest('hex')}`;
+
+  it('accepts the signature Slack computes and turns the event into one record', async () => {
+    const { definition } = await pkg('slack');
+    const { verify } = trigger(definition, 'messages');
+    const headers = { 'X-Slack-Request-Timestamp': ts, 'X-Slack-Signature': sign(ts, body) };
+    expect(verifyWebhook(verify, headers, body, secret, now)).toEqual({ ok: true });
+    const result = await engine.runTrigger(definition, 'messages', {
+      input: { headers, query: {}, body: JSON.parse(body.toString('utf8')) as unknown },
+    });
+    expect(result.output).toMatchObject({
+      records: [{ event_id: 'Ev0PV52K21', channel: 'C0123456789', text: 'Deploy finished' }],
+    });
+  });
+
+  it("Slack's documented example verifies", async () => {
+    const { verify } = trigger((await pkg('slack')).definition, 'messages');
+    // From Slack's "Verifying requests from Slack": signing secret, timestamp, body, signature.
+    const example = Buffer.from(
+      'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c',
+    );
+    const headers = {
+      'x-slack-request-timestamp': '1531420618',
+      'x-slack-signature': 'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503',
+    };
+    const at = new Date(1531420618 * 1000);
+    expect(verifyWebhook(verify, headers, example, '8f742231b10e8888abcd99yyyzzz85a5', at)).toEqual(
+      { ok: true },
+    );
+    expect(
+      verifyWebhook(
+        verify,
+        headers,
+        oneByteChanged(example),
+        '8f742231b10e8888abcd99yyyzzz85a5',
+        at,
+      ),
+    ).toMatchObject({ ok: false, code: 'SIGNATURE_INVALID' });
+  });
+
+  it('refuses one changed byte, a wrong secret, a timestamp outside 300 s and a missing header', async () => {
+    const { verify } = trigger((await pkg('slack')).definition, 'messages');
+    const headers = { 'x-slack-request-timestamp': ts, 'x-slack-signature': sign(ts, body) };
+    expect(verifyWebhook(verify, headers, oneByteChanged(body), secret, now)).toMatchObject({
+      ok: false,
+      code: 'SIGNATURE_INVALID',
+    });
+    expect(verifyWebhook(verify, headers, body, `${secret}x`, now)).toMatchObject({
+      code: 'SIGNATURE_INVALID',
+    });
+    const late = new Date(now.getTime() + 301_000);
+    expect(verifyWebhook(verify, headers, body, secret, late)).toMatchObject({
+      code: 'SIGNATURE_EXPIRED',
+    });
+    expect(
+      verifyWebhook(verify, { 'x-slack-signature': sign(ts, body) }, body, secret, now),
+    ).toMatchObject({ code: 'SIGNATURE_MISSING' });
+  });
+
+  it('answers url_verification with its challenge and nothing else', async () => {
+    const { definition } = await pkg('slack');
+    const challenge = {
+      token: 'Jhj5dZrVaK7ZwHHjRyZWjbDl',
+      challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P',
+      type: 'url_verification',
+    };
+    await expect(
+      engine.answerChallenge('slack', definition, 'messages', { headers: {}, body: challenge }),
+    ).resolves.toEqual({ respond: { challenge: challenge.challenge } });
+    await expect(
+      engine.answerChallenge('slack', definition, 'messages', {
+        headers: {},
+        body: JSON.parse(body.toString('utf8')) as unknown,
+      }),
+    ).resolves.toBeNull();
+  });
+});
+
+describe('GitHub rate limits: the policy hears when the quota resets', () => {
+  it('passes x-ratelimit-reset of an exhausted quota as retryAfterMs, and 60 s for a bare secondary limit', async () => {
+    const { definition } = await pkg('github');
+    const outcomes: CallOutcome[] = [];
+    const listening = createEngine({
+      policy: {
+        acquire: () => Promise.resolve({ release: () => Promise.resolve() }),
+        retryDelay: (_ctx, outcome) => {
+          outcomes.push(outcome);
+          return Promise.resolve(null);
+        },
+      },
+    });
+    const reset = Math.floor(Date.now() / 1000) + 600;
+    const answers: Array<{ status: number; headers: Record<string, string>; body: unknown }> = [
+      {
+        status: 403,
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+        body: { message: 'API rate limit exceeded for user ID 1.' },
+      },
+      {
+        status: 403,
+        headers: { 'x-ratelimit-remaining': '4000' },
+        body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes.' },
+      },
+    ];
+    try {
+      for (const answer of answers) {
+        const result = await listening.runAction(definition, 'listIssues', {
+          input: { owner: 'octocat', repo: 'Hello-World' },
+          credentials: { token: 'ghp_test' },
+          transport: {
+            send: () =>
+              Promise.resolve({
+                status: answer.status,
+                headers: { 'content-type': 'application/json', ...answer.headers },
+                body: Buffer.from(JSON.stringify(answer.body)),
+              }),
+          },
+        });
+        expect(result.error?.code).toBe('RATE_LIMITED');
+      }
+    } finally {
+      await listening.dispose();
+    }
+    expect(outcomes[0]?.retryAfterMs).toBeGreaterThan(590_000);
+    expect(outcomes[0]?.retryAfterMs).toBeLessThanOrEqual(600_000);
+    expect(outcomes[1]?.retryAfterMs).toBe(60_000);
   });
 });
