@@ -19,6 +19,7 @@ describe.skipIf(!servicesUp)('observability in cluster mode', () => {
   let partner: FakePartner;
   let apiProcess: RuntimeProcess;
   let worker: RuntimeProcess;
+  let secondApi: RuntimeProcess;
   let metricsPort: number;
   let call: Call;
   let t: TenantSetup;
@@ -41,12 +42,15 @@ describe.skipIf(!servicesUp)('observability in cluster mode', () => {
       args: ['worker'],
       env: { ...env, PLUGBOARD_WORKER_METRICS_PORT: String(metricsPort) },
     });
+    // A second API process evaluates alerts too, unless the evaluator lease stops it.
+    secondApi = await startRuntime({ env });
     call = api(apiProcess);
     t = await standardSetup(call, partner.url, 'obs-cluster');
   });
 
   afterAll(async () => {
     await worker?.stop();
+    await secondApi?.stop();
     await apiProcess?.stop();
     await partner?.close();
     database?.drop();
@@ -118,5 +122,9 @@ describe.skipIf(!servicesUp)('observability in cluster mode', () => {
       250,
     );
     expect(firing[0]).toMatchObject({ key: `${shaped.installationId}/get`, state: 'firing' });
+    // Several evaluations by two API processes later, still one episode.
+    await new Promise((r) => setTimeout(r, 2000));
+    const again = await api(secondApi)('get', '/v1/alerts', shaped.key).expect(200);
+    expect(again.body.alerts).toHaveLength(1);
   });
 });

@@ -26,6 +26,7 @@ import {
 } from '../versioning/rollout.entity.js';
 import { Observability1764910000000 } from './migrations/1764910000000-observability.js';
 import { SloObjectives1764910000001 } from './migrations/1764910000001-slo-objectives.js';
+import { ObservabilityLeases1764910000002 } from './migrations/1764910000002-observability-leases.js';
 import { RoutesAndTriggers1764900000000 } from './migrations/1764900000000-routes-and-triggers.js';
 import { RouteDeliveryEntity } from '../routes/route-delivery.entity.js';
 import { RouteEntity } from '../routes/route.entity.js';
@@ -62,6 +63,7 @@ export const MIGRATIONS = [
   RoutesAndTriggers1764900000000,
   Observability1764910000000,
   SloObjectives1764910000001,
+  ObservabilityLeases1764910000002,
   Versioning1764950400000,
   OpenEventsIndex1764960000000,
 ];

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Inject, Injectable } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
@@ -43,6 +44,7 @@ export class AlertService implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private readonly owner = `${hostname()}:${process.pid}:${newId('lease')}`;
 
   constructor(
     @Inject(ObservabilityRepository) private readonly repository: ObservabilityRepository,
@@ -89,8 +91,15 @@ export class AlertService implements OnApplicationBootstrap, OnModuleDestroy {
     return rows.map(alertView);
   }
 
-  /** One pass over every rule; public so a test or an operator tool can force one. */
+  /** One pass over every rule, by the one process holding the evaluator lease. */
   async evaluate(now = Date.now()): Promise<void> {
+    // The lease outlives a few missed turns, so a paused holder is not replaced at once.
+    const ttl = Math.max(this.config.alertIntervalMs * 3, 5000);
+    if (!(await this.repository.holdLease('alert-evaluator', this.owner, now, ttl))) {
+      // Another process evaluates; depth samples restart if this one takes over later.
+      this.depthSamples.clear();
+      return;
+    }
     const findings = await this.findings(now);
     const open = await this.repository.openAlerts();
     const openByKey = new Map(open.map((a) => [`${a.rule} ${a.key}`, a]));

@@ -353,6 +353,23 @@ export class ObservabilityRepository {
     });
   }
 
+  /** Takes or renews the named lease; true when `owner` holds it until `now + ttlMs`. */
+  async holdLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
+    await this.query(
+      `INSERT INTO observability_leases (name, owner, expires_at) VALUES (:name, :owner, :expires)
+       ON CONFLICT (name) DO NOTHING`,
+      { name, owner, expires: 0 },
+    );
+    const result = await this.query(
+      `UPDATE observability_leases SET owner = :owner, expires_at = :expires
+       WHERE name = :name AND (owner = :owner OR expires_at < :now) RETURNING owner`,
+      { name, owner, expires: now + ttlMs, now },
+    );
+    // PostgreSQL answers [rows, affected] for UPDATE ... RETURNING, SQLite the rows.
+    const rows = Array.isArray(result[0]) ? (result[0] as unknown[]) : result;
+    return rows.length > 0;
+  }
+
   // --- alerts ---
 
   async openAlerts(): Promise<AlertRow[]> {
