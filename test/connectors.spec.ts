@@ -9,6 +9,7 @@ import { compilePayloadSchema, loadPackage, validate } from '@plugboard/definiti
 import type { Engine, Transport, TransportRequest } from '@plugboard/engine';
 import { createEngine, runContracts, verifyWebhook } from '@plugboard/engine';
 import type { CallOutcome } from '@plugboard/policies';
+import { createEgressPolicy, MemoryBackend } from '@plugboard/policies';
 
 const CONNECTORS = join(import.meta.dirname, '..', 'connectors');
 const PACKAGES = readdirSync(CONNECTORS)
@@ -465,5 +466,26 @@ describe('GitHub rate limits: the policy hears when the quota resets', () => {
     expect(outcomes[0]?.retryAfterMs).toBeGreaterThan(590_000);
     expect(outcomes[0]?.retryAfterMs).toBeLessThanOrEqual(600_000);
     expect(outcomes[1]?.retryAfterMs).toBe(60_000);
+  });
+});
+
+describe("webhook connector: Svix's retry schedule through the egress policy", () => {
+  it('waits 5 s (±10%) before the second attempt, re-queues for 5 min before the third, and stops after eight', async () => {
+    const { definition } = await pkg('webhook');
+    const policy = createEgressPolicy({ backend: new MemoryBackend() });
+    const ctx = { connectorId: 'webhook', host: 'hooks.example.com', installationId: 'i-1' };
+    const outcome = { class: 'transient' as const, status: 503 };
+    const limits = definition.limits;
+    const first = await policy.retryDelay({ ...ctx, limits, attempt: 1 }, outcome);
+    expect(first).toBeGreaterThanOrEqual(4500);
+    expect(first).toBeLessThanOrEqual(5500);
+    const second = await policy
+      .retryDelay({ ...ctx, limits, attempt: 2 }, outcome)
+      .catch((error: unknown) => error);
+    expect(second).toMatchObject({ code: 'RATE_LIMITED' });
+    const waited = (second as { retryAfterMs: number }).retryAfterMs;
+    expect(waited).toBeGreaterThanOrEqual(270_000);
+    expect(waited).toBeLessThanOrEqual(330_000);
+    expect(await policy.retryDelay({ ...ctx, limits, attempt: 8 }, outcome)).toBeNull();
   });
 });
