@@ -160,7 +160,10 @@ describe('auth and schema editors', () => {
     }
     render(h(Harness));
     fireEvent.change(field(/^Type/), { target: { value: 'apiKey' } });
-    fireEvent.change(field(/^Location/), { target: { value: 'header' } });
+    const location = field(/^Location/) as HTMLInputElement;
+    const offered = [...(location.list?.options ?? [])].map((o) => o.value);
+    expect(offered).toEqual(['header', 'query']);
+    fireEvent.change(location, { target: { value: 'header' } });
     fireEvent.change(field(/^Header or parameter name/), { target: { value: 'X-Api-Key' } });
     expect(seen.value).toEqual({ type: 'apiKey', in: 'header', name: 'X-Api-Key' });
   });

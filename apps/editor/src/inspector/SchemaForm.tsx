@@ -18,6 +18,7 @@ import {
   fieldKind,
   isRequired,
   resolve,
+  suggestionsOf,
   titleOf,
   unionVariants,
   variablesOf,
@@ -120,6 +121,15 @@ export function PropertyField({
   const str = typeof value === 'string' ? value : undefined;
   const nested = { schema: s, root, onChange, pointer, schemaNames };
   const objectValue = isObject(value) ? value : undefined;
+  const suggestions = suggestionsOf(s, root);
+  const listId = suggestions.length > 0 ? `${fieldId(pointer)}-options` : undefined;
+  const datalist = listId && (
+    <datalist id={listId}>
+      {suggestions.map((v) => (
+        <option key={v} value={v} />
+      ))}
+    </datalist>
+  );
 
   switch (kind) {
     case 'const':
@@ -159,7 +169,9 @@ export function PropertyField({
             value={str}
             onChange={onChange}
             placeholder={example}
+            list={listId}
           />
+          {datalist}
         </FieldShell>
       );
     }
@@ -219,11 +231,13 @@ export function PropertyField({
               className="input"
               value={str ?? ''}
               placeholder={example}
+              list={listId}
               onChange={(e) =>
                 onChange(e.target.value === '' && !required ? undefined : e.target.value)
               }
             />
           )}
+          {datalist}
         </FieldShell>
       );
     case 'number':

@@ -148,7 +148,8 @@ export function TemplateInput({
   onChange,
   placeholder,
   inputRef,
-}: TextProps & { inputRef?: Ref<HTMLInputElement> }) {
+  list,
+}: TextProps & { inputRef?: Ref<HTMLInputElement>; list?: string }) {
   return (
     <input
       ref={inputRef}
@@ -156,6 +157,7 @@ export function TemplateInput({
       data-pointer={pointer}
       className="input mono"
       spellCheck={false}
+      list={list}
       placeholder={placeholder}
       value={value ?? ''}
       onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}

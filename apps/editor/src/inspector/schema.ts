@@ -58,11 +58,15 @@ export function fieldKind(name: string, resolved: Resolved, root: Schema): Field
   if (ref === 'Template') return 'template';
   if (ref === 'JsonSchema') return 'jsonschema';
   if (schema.const !== undefined) return 'const';
+  const type = primaryType(schema);
+  const description = typeof schema.description === 'string' ? schema.description : '';
+  // A string that is one of some values or a reference (`header`, `query` or `{{ config.x }}`)
+  // is typed in, with the values offered as suggestions.
+  if (type === 'string' && (Array.isArray(schema.oneOf) || Array.isArray(schema.anyOf)))
+    return description.includes('{{') ? 'template' : 'text';
   if (Array.isArray(schema.oneOf) || Array.isArray(schema.anyOf))
     return unionVariants(schema, root).discriminator ? 'union' : 'json';
   if (Array.isArray(schema.enum)) return 'enum';
-  const type = primaryType(schema);
-  const description = typeof schema.description === 'string' ? schema.description : '';
   switch (type) {
     case 'string':
       if (name === 'source') return 'code';
@@ -172,4 +176,14 @@ export function nodeTypeSchema(root: Schema, type: string): Schema | undefined {
 
 export function isRequired(parent: Schema, name: string): boolean {
   return Array.isArray(parent.required) && (parent.required as string[]).includes(name);
+}
+
+/** Values a free-text field suggests: the enums among its `anyOf` / `oneOf` alternatives. */
+export function suggestionsOf(schema: Schema, root: Schema): string[] {
+  const list = (schema.anyOf ?? schema.oneOf) as unknown[] | undefined;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((v) => {
+    const e = resolve(v, root).schema.enum;
+    return Array.isArray(e) ? e.filter((x): x is string => typeof x === 'string') : [];
+  });
 }
