@@ -115,8 +115,12 @@ export class PollSchedulerService implements OnApplicationBootstrap, OnModuleDes
 
   /** Records committed but not routed, and verified webhooks whose records were never made. */
   private async recover(now: number): Promise<void> {
-    for (const record of await this.triggers.pendingRecords(now - 5000, 50))
-      await this.fanout.routeRecord(record);
+    // Up to a few thousand records per pass, so a backlog left by a crash drains in seconds.
+    for (let round = 0; round < 20 && !this.stopped; round++) {
+      const pending = await this.triggers.pendingRecords(now - 5000, 100);
+      for (const record of pending) await this.fanout.routeRecord(record);
+      if (pending.length < 100) break;
+    }
     for (const event of await this.triggers.unroutedWebhooks(now - DAY_MS, now - 10_000, 20))
       await this.fanout.onRecord(event);
   }
