@@ -154,6 +154,17 @@ describe('http requests', () => {
       config: { authIn: 'header', authName: 'X-Token' },
       credentials,
     });
+    // Left out of the config: the setting's default from the config schema.
+    const defaulted = withAction(
+      connector({
+        auth: { type: 'apiKey', in: '{{ config.authIn }}', name: 'X-Key' },
+        config: { type: 'object', properties: { authIn: { type: 'string', default: 'query' } } },
+      }),
+      'get',
+      line({ id: 'get', type: 'http', method: 'GET', path: '/me' }),
+    );
+    await engine.runAction(defaulted, 'get', { config: {}, credentials });
+    expect(partner.requests[2]?.query['X-Key']).toBe('k-123');
     expect(partner.requests[0]?.query.api_key).toBe('k-123');
     expect(partner.requests[1]?.headers['x-token']).toBe('k-123');
     const missing = await engine.runAction(def, 'get', {
@@ -161,7 +172,7 @@ describe('http requests', () => {
       credentials,
     });
     expect(missing.error?.code).toBe('VALIDATION_FAILED');
-    expect(partner.requests).toHaveLength(2);
+    expect(partner.requests).toHaveLength(3);
   });
 });
 

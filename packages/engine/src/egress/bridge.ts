@@ -315,7 +315,11 @@ export function createBridge(context: BridgeContext): Bridge {
 
     // Recorded before auth, so the URL in call records never carries an apiKey query parameter.
     const displayUrl = `${url.origin}${url.pathname}${url.search}`;
-    const auth = authFromConfig(context.definition.auth as AuthView | undefined, context.config);
+    const auth = authFromConfig(
+      context.definition.auth as AuthView | undefined,
+      context.config,
+      context.definition.config,
+    );
     const authContext = {
       tokens: context.tokens,
       transport: context.transport,
@@ -555,13 +559,15 @@ export function createBridge(context: BridgeContext): Bridge {
 function authFromConfig(
   auth: AuthView | undefined,
   config: Record<string, unknown> | undefined,
+  configSchema: unknown,
 ): AuthView | undefined {
   if (auth?.type !== 'apiKey' || (!auth.in.includes('{{') && !auth.name.includes('{{')))
     return auth;
   const resolve = (field: 'in' | 'name'): string => {
     const entry = auth[field];
     if (!entry.includes('{{')) return entry;
-    const value = configValue(entry, config);
+    // A setting the installation left out takes its `default` from the config schema.
+    const value = configValue(entry, config) ?? configValue(entry, schemaDefaults(configSchema));
     if (typeof value !== 'string' || value.trim() === '') {
       throw new EngineError(
         'VALIDATION_FAILED',
@@ -578,6 +584,22 @@ function authFromConfig(
     );
   }
   return { ...auth, in: placement, name: resolve('name') };
+}
+
+/** The `default`s of a config schema's properties, as a config object. */
+function schemaDefaults(schema: unknown): Record<string, unknown> | undefined {
+  if (!schema || typeof schema !== 'object') return undefined;
+  const properties = (schema as { properties?: unknown }).properties;
+  if (!properties || typeof properties !== 'object') return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [name, property] of Object.entries(properties as Record<string, unknown>)) {
+    if (!property || typeof property !== 'object') continue;
+    const value = Object.hasOwn(property, 'default')
+      ? (property as { default: unknown }).default
+      : schemaDefaults(property);
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
 }
 
 function policyFailure(error: unknown): EngineError {
