@@ -1,15 +1,15 @@
 // OAuth 2.0 authorization code end to end: the built runtime as a child process, a fake provider
 // that checks PKCE, client authentication and redirect URIs and rotates refresh tokens, and a fake
 // partner that accepts only live access tokens.
-import request from 'supertest';
+import type { Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, makeTenant, publish } from '../support/api.js';
 import type { Call } from '../support/api.js';
-import { makeConnector } from '../support/factories.js';
-import { freePort, startRuntime } from '../support/runtime.js';
+import { eventually, freePort, startRuntime } from '../support/runtime.js';
 import type { RuntimeProcess } from '../support/runtime.js';
 import { startFakeProvider } from './fake-provider.js';
 import type { FakeProvider } from './fake-provider.js';
+import { CONNECTOR_ID, OAuthSteps, oauthConnector, putOAuthApp } from './support.js';
 
 const STATE_TTL_SEC = 4;
 
@@ -17,52 +17,17 @@ let runtime: RuntimeProcess;
 let provider: FakeProvider;
 let call: Call;
 let publicUrl: string;
+let steps: OAuthSteps;
 /** Every response body the specs received, for the "tokens appear nowhere" check. */
 const seen: string[] = [];
 
-function record(res: request.Response): request.Response {
+function record(res: Response): Response {
   seen.push(JSON.stringify(res.body ?? null), res.text ?? '', JSON.stringify(res.headers));
   return res;
 }
 
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  ms = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** What a browser does after Connect: open the authorize URL and follow the provider's redirect. */
-async function authorize(authorizeUrl: string): Promise<string> {
-  const res = await fetch(authorizeUrl, { redirect: 'manual' });
-  expect(res.status).toBe(302);
-  const location = res.headers.get('location') ?? '';
-  expect(location.startsWith(`${publicUrl}/oauth/callback?`)).toBe(true);
-  return location.slice(publicUrl.length);
-}
-
-async function start(installationId: string, key: string) {
-  const res = record(
-    await call('post', `/v1/installations/${installationId}/oauth/start`, key).expect(200),
-  );
-  return res.body as { authorizeUrl: string; state: string; expiresAt: string };
-}
-
-async function connect(installationId: string, key: string): Promise<request.Response> {
-  const { authorizeUrl } = await start(installationId, key);
-  const callback = await authorize(authorizeUrl);
-  return record(await call('get', callback, ''));
-}
-
 async function newInstallation(name: string) {
-  return makeTenant(call, name, 'oauthy', {});
+  return makeTenant(call, name, CONNECTOR_ID, {});
 }
 
 beforeAll(async () => {
@@ -77,27 +42,9 @@ beforeAll(async () => {
     },
   });
   call = api(runtime);
-  const definition = makeConnector(provider.partnerUrl, {
-    id: 'oauthy',
-    name: 'OAuthy',
-    auth: {
-      type: 'oauth2AuthorizationCode',
-      authorizeUrl: `${provider.url}/authorize`,
-      tokenUrl: `${provider.url}/token`,
-      scopes: ['messages:write', 'profile'],
-      pkce: true,
-      tokenAuth: 'basic',
-      extraAuthorizeParams: { access_type: 'offline' },
-      refresh: { enabled: true, skewSec: 30 },
-    },
-  });
-  delete definition.triggers;
-  await publish(call, definition);
-  const put = await request(runtime.url)
-    .put('/v1/connectors/oauthy/oauth-app')
-    .set('authorization', `Bearer ${runtime.adminKey}`)
-    .send({ clientId: provider.clientId, clientSecret: provider.clientSecret });
-  expect(put.status, put.text).toBe(200);
+  steps = new OAuthSteps(call, publicUrl, record);
+  await publish(call, oauthConnector(provider));
+  await putOAuthApp(runtime, provider);
 }, 60_000);
 
 afterAll(async () => {
@@ -107,11 +54,13 @@ afterAll(async () => {
 
 describe('OAuth app', () => {
   it('is set by an admin and never read back: only configured and the client id', async () => {
-    const res = record(await call('get', '/v1/connectors/oauthy/oauth-app').expect(200));
+    const res = record(await call('get', `/v1/connectors/${CONNECTOR_ID}/oauth-app`).expect(200));
     expect(res.body).toMatchObject({ configured: true, clientId: provider.clientId });
     expect(JSON.stringify(res.body)).not.toContain(provider.clientSecret);
     const tenant = await newInstallation('app-reader');
-    const denied = record(await call('get', '/v1/connectors/oauthy/oauth-app', tenant.key));
+    const denied = record(
+      await call('get', `/v1/connectors/${CONNECTOR_ID}/oauth-app`, tenant.key),
+    );
     expect(denied.status).toBe(403);
   });
 });
@@ -119,7 +68,7 @@ describe('OAuth app', () => {
 describe('authorization code flow', () => {
   it('connects with PKCE verified by the provider, lands on the installation page, and calls the partner with the token', async () => {
     const { installationId, key } = await newInstallation('flow');
-    const started = await start(installationId, key);
+    const started = await steps.start(installationId, key);
     const authorizeUrl = new URL(started.authorizeUrl);
     expect(authorizeUrl.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorizeUrl.searchParams.get('redirect_uri')).toBe(`${publicUrl}/oauth/callback`);
@@ -128,7 +77,7 @@ describe('authorization code flow', () => {
     // Ten minutes by default; this runtime is configured shorter for the expiry spec.
     expect(Date.parse(started.expiresAt) - Date.now()).toBeLessThanOrEqual(STATE_TTL_SEC * 1000);
 
-    const callback = await authorize(started.authorizeUrl);
+    const callback = await steps.authorize(started.authorizeUrl);
     const landed = record(await call('get', callback, ''));
     expect(landed.status).toBe(302);
     expect(landed.headers.location).toBe(
@@ -165,8 +114,8 @@ describe('authorization code flow', () => {
 
   it('refuses a replayed state with a page that says so, without a second code exchange', async () => {
     const { installationId, key } = await newInstallation('replay');
-    const { authorizeUrl } = await start(installationId, key);
-    const callback = await authorize(authorizeUrl);
+    const { authorizeUrl } = await steps.start(installationId, key);
+    const callback = await steps.authorize(authorizeUrl);
     expect(record(await call('get', callback, '')).status).toBe(302);
     const exchanges = provider.tokenCalls.length;
     const again = record(await call('get', callback, ''));
@@ -178,8 +127,8 @@ describe('authorization code flow', () => {
 
   it('refuses an expired state and says to press Connect again', async () => {
     const { installationId, key } = await newInstallation('expired');
-    const { authorizeUrl } = await start(installationId, key);
-    const callback = await authorize(authorizeUrl);
+    const { authorizeUrl } = await steps.start(installationId, key);
+    const callback = await steps.authorize(authorizeUrl);
     await new Promise((r) => setTimeout(r, STATE_TTL_SEC * 1000 + 500));
     const late = record(await call('get', callback, ''));
     expect(late.status).toBe(400);
@@ -193,9 +142,9 @@ describe('authorization code flow', () => {
 
   it('shows what happened when the user declines at the provider', async () => {
     const { installationId, key } = await newInstallation('declined');
-    const { authorizeUrl } = await start(installationId, key);
+    const { authorizeUrl } = await steps.start(installationId, key);
     provider.denyNext = true;
-    const callback = await authorize(authorizeUrl);
+    const callback = await steps.authorize(authorizeUrl);
     const page = record(await call('get', callback, ''));
     expect(page.status).toBe(403);
     expect(page.text).toContain('Access was declined');
@@ -214,7 +163,7 @@ describe('refresh', () => {
     const { installationId, key } = await newInstallation('skew');
     // 31 s of life against a 30 s skew: due for refresh a second after connecting.
     provider.accessTtlSec = 31;
-    expect((await connect(installationId, key)).status).toBe(302);
+    expect((await steps.connect(installationId, key)).status).toBe(302);
     provider.accessTtlSec = 3600;
     await new Promise((r) => setTimeout(r, 1200));
     const before = provider.refreshCount();
@@ -235,7 +184,7 @@ describe('refresh', () => {
 
   it('refreshes on a 401 exactly once under 20 concurrent calls, and every call succeeds', async () => {
     const { installationId, key } = await newInstallation('burst');
-    expect((await connect(installationId, key)).status).toBe(302);
+    expect((await steps.connect(installationId, key)).status).toBe(302);
     provider.revokeAccessTokens();
     const before = provider.refreshCount();
     const partnerBefore = provider.partnerCalls.length;
@@ -259,7 +208,7 @@ describe('refresh', () => {
 
   it('marks the installation needs_reauth on invalid_grant, keeps its items queued, and delivers them after Reconnect', async () => {
     const { installationId, key } = await newInstallation('reauth');
-    expect((await connect(installationId, key)).status).toBe(302);
+    expect((await steps.connect(installationId, key)).status).toBe(302);
     provider.revokeEverything();
     const first = record(
       await call('post', `/v1/installations/${installationId}/events`, key)
@@ -267,7 +216,7 @@ describe('refresh', () => {
         .expect(202),
     );
     expect(first.body.events[0].status).toBe('accepted');
-    const status = await until('needs_reauth', async () => {
+    const status = await eventually(async () => {
       const res = record(await call('get', `/v1/installations/${installationId}`, key));
       return res.body.status === 'needs_reauth' ? res.body.status : undefined;
     });
@@ -300,16 +249,15 @@ describe('refresh', () => {
     // Paused: nothing got through, and nothing was dropped.
     expect(delivered()).toEqual([]);
 
-    const reconnected = await connect(installationId, key);
+    const reconnected = await steps.connect(installationId, key);
     expect(reconnected.status).toBe(302);
     expect(reconnected.headers.location).toContain('?oauth=connected');
     // Installations are cached for a second per process: the status follows within that.
-    await until('enabled again', async () => {
+    await eventually(async () => {
       const res = record(await call('get', `/v1/installations/${installationId}`, key));
       return res.body.status === 'enabled' ? true : undefined;
     });
-    const texts = await until(
-      'the queued items',
+    const texts = await eventually(
       () => Promise.resolve(delivered().length >= 3 ? delivered() : undefined),
       40_000,
     );
