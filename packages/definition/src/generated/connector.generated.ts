@@ -276,11 +276,11 @@ export interface ApiKeyAuth {
    */
   type: 'apiKey';
   /**
-   * Where the key goes: `header` or `query`, or exactly one `{{ config.<path> }}` naming an installation setting that holds `header` or `query` (a generic connector lets the installation choose). Resolved on the host from the installation's config; any other value fails the call with VALIDATION_FAILED.
+   * Where the key goes: `header` or `query`, or exactly one `{{ config.<path> }}` naming an installation setting that holds `header` or `query` (a generic connector lets the installation choose). Resolved on the host from the installation's config, or from that setting's `default` in `config` when the installation leaves it out; any other value fails the call with VALIDATION_FAILED.
    */
   in: (('header' | 'query') | ConfigReference) & string;
   /**
-   * Name of the header or query parameter carrying the key, or exactly one `{{ config.<path> }}` naming an installation setting that holds it (resolved on the host).
+   * Name of the header or query parameter carrying the key, or exactly one `{{ config.<path> }}` naming an installation setting that holds it (resolved on the host, falling back to the setting's `default`).
    */
   name: string;
   /**

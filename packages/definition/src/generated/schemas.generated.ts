@@ -635,7 +635,7 @@ export const connectorSchema: Record<string, unknown> = {
         },
         "in": {
           "title": "Location",
-          "description": "Where the key goes: `header` or `query`, or exactly one `{{ config.<path> }}` naming an installation setting that holds `header` or `query` (a generic connector lets the installation choose). Resolved on the host from the installation's config; any other value fails the call with VALIDATION_FAILED.",
+          "description": "Where the key goes: `header` or `query`, or exactly one `{{ config.<path> }}` naming an installation setting that holds `header` or `query` (a generic connector lets the installation choose). Resolved on the host from the installation's config, or from that setting's `default` in `config` when the installation leaves it out; any other value fails the call with VALIDATION_FAILED.",
           "type": "string",
           "anyOf": [
             {
@@ -655,7 +655,7 @@ export const connectorSchema: Record<string, unknown> = {
         },
         "name": {
           "title": "Header or parameter name",
-          "description": "Name of the header or query parameter carrying the key, or exactly one `{{ config.<path> }}` naming an installation setting that holds it (resolved on the host).",
+          "description": "Name of the header or query parameter carrying the key, or exactly one `{{ config.<path> }}` naming an installation setting that holds it (resolved on the host, falling back to the setting's `default`).",
           "type": "string",
           "minLength": 1,
           "examples": [
