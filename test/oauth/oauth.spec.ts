@@ -265,6 +265,34 @@ describe('refresh', () => {
   }, 60_000);
 });
 
+describe('not connected yet', () => {
+  it('holds the events of an installation nobody connected yet, and delivers them after Connect', async () => {
+    const { installationId, key } = await newInstallation('early');
+    record(
+      await call('post', `/v1/installations/${installationId}/events`, key)
+        .send({ action: 'send', data: { text: 'early bird' } })
+        .expect(202),
+    );
+    await eventually(async () => {
+      const res = record(await call('get', `/v1/installations/${installationId}`, key));
+      return res.body.status === 'needs_reauth' ? true : undefined;
+    });
+    const page = record(await call('get', `/v1/installations/${installationId}/oauth`, key));
+    expect(page.body).toMatchObject({ oauth: true, state: 'not_connected' });
+    expect((await steps.connect(installationId, key)).status).toBe(302);
+    const delivered = await eventually(
+      () =>
+        Promise.resolve(
+          provider.partnerCalls.find(
+            (c) => c.status === 200 && (c.body as { text?: string } | null)?.text === 'early bird',
+          ),
+        ),
+      40_000,
+    );
+    expect(delivered.authorization?.startsWith('Bearer ')).toBe(true);
+  }, 60_000);
+});
+
 describe('secrets', () => {
   it('no token and no client secret appears in any response or log line', async () => {
     const runs = record(await call('get', '/v1/runs?limit=100').expect(200));

@@ -167,7 +167,16 @@ export class OAuthTokenService {
 
   private async accessToken(ref: InstallationRef, auth: AuthorizationCodeAuth): Promise<string> {
     const row = await this.repository.findTokens(ref.id);
-    const tokens = await this.usable(ref, row);
+    let tokens: Tokens;
+    try {
+      tokens = await this.usable(ref, row);
+    } catch (error) {
+      // Not connected yet, or re-enabled by hand while the grant is still gone: the dispatcher
+      // pauses the installation, so its items wait instead of spending their attempts.
+      if (error instanceof OAuthRunError)
+        await this.repository.setInstallationStatus(ref.id, 'enabled', 'needs_reauth', Date.now());
+      throw error;
+    }
     if (row && this.expiring(row, auth) && tokens.refreshToken && auth.refresh?.enabled !== false)
       return this.refresh(ref, auth, tokens.accessToken);
     return tokens.accessToken;

@@ -198,7 +198,7 @@ export class OAuthRepository {
     from: string,
     to: string,
     now: number,
-    db: Db,
+    db: Db = this.db,
   ): Promise<void> {
     await nativeQuery(
       db,
