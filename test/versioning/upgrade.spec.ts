@@ -71,6 +71,12 @@ describe('payload migrations', () => {
     );
     expect(seen.body).toEqual({ message: 'from v1', priority: 'high', source: 'v1' });
 
+    const sync = await call('post', `/v1/installations/${installationId}/actions/send`, key)
+      .set('Plugboard-Schema-Version', '1.0.0')
+      .send({ text: 'sync v1' })
+      .expect(200);
+    expect(sync.body.output.echo).toEqual({ message: 'sync v1', source: 'v1' });
+
     // Without the header the same payload is a 2.0 payload, and it is not one.
     const unlabelled = await call('post', `/v1/installations/${installationId}/events`, key).send({
       action: 'send',

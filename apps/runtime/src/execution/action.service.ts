@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../common/domain-error.js';
-import { assertValid } from '../common/json-schema.js';
+import { check } from '../common/json-schema.js';
 import { InstallationService } from '../installations/installation.service.js';
 import { planFor } from './dispatcher.service.js';
 import { ExecutorService } from './executor.service.js';
+import { PayloadMigrationService } from '../versioning/payload-migration.service.js';
 import { inputSchemaOf } from './intake.service.js';
 
 export function runFailure(
@@ -32,6 +33,7 @@ export class ActionService {
   constructor(
     @Inject(InstallationService) private readonly installations: InstallationService,
     @Inject(ExecutorService) private readonly executor: ExecutorService,
+    @Inject(PayloadMigrationService) private readonly migrations: PayloadMigrationService,
   ) {}
 
   async invoke(
@@ -40,6 +42,7 @@ export class ActionService {
     input: unknown,
     principal: Principal,
     correlationId: string,
+    schemaVersion?: string,
   ) {
     const installation = await this.installations.find(installationId, principal);
     if (installation.status !== 'enabled')
@@ -74,7 +77,24 @@ export class ActionService {
         },
       );
     }
-    assertValid(schema, input ?? null, 'the action input');
+    // A payload written for an older version (Plugboard-Schema-Version) is migrated before validation.
+    const prepared = await this.migrations.prepare(
+      runnable.connector,
+      action,
+      input ?? null,
+      schemaVersion,
+      '',
+      (data) => check(schema, data),
+    );
+    if (prepared.issues.length > 0) {
+      const first = prepared.issues[0];
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `the action input is invalid: ${first?.pointer || '/'} ${first?.message ?? ''}`.trim(),
+        { errors: prepared.issues },
+      );
+    }
+    input = prepared.data;
     const { run, result } = await this.executor.execute({
       runnable,
       action,

@@ -83,8 +83,16 @@ export class ExecutionController {
     @CurrentPrincipal() principal: Principal,
     @CorrelationId() correlationId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('plugboard-schema-version') schemaVersion?: string,
   ) {
-    const result = await this.actions.invoke(id, action, input, principal, correlationId);
+    const result = await this.actions.invoke(
+      id,
+      action,
+      input,
+      principal,
+      correlationId,
+      schemaVersion,
+    );
     void reply.status(200);
     return result;
   }
