@@ -58,6 +58,8 @@ export function describeRollouts(database: string, w: World): void {
         pendingRollouts: [{ version: '1.1.0', policy: 'manual', percent: 0, state: 'active' }],
       });
       expect(await versionOf(call, installationId)).toBe('1.0.0');
+      // A tenant sees its own pending roll-outs, never the cross-tenant counts of a roll-out.
+      await call('get', '/v1/connectors/roll-manual/versions/1.1.0/rollout', key).expect(403);
       const client = createClient({ url: w.runtime.url, key });
       expect(await client.installations.versioning(installationId)).toMatchObject({
         version: '1.0.0',

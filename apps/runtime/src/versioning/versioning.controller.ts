@@ -73,13 +73,15 @@ export class VersioningController {
   }
 
   @Get('v1/connectors/:id/rollouts')
-  @RequireScopes(...READ)
+  // Publisher-facing: the counts span every tenant's installations.
+  @RequireScopes('catalog:publish')
   async list(@Param('id') id: string) {
     return { rollouts: await this.rollouts.list(id) };
   }
 
   @Get('v1/connectors/:id/versions/:version/rollout')
-  @RequireScopes(...READ)
+  // Publisher-facing: the counts span every tenant's installations.
+  @RequireScopes('catalog:publish')
   rollout(@Param('id') id: string, @Param('version') version: string) {
     return this.rollouts.get(id, version);
   }
