@@ -192,10 +192,20 @@ class Differ {
     const { auth: b } = this.before;
     const { auth: a } = this.after;
     if (equal(b, a)) return;
-    const strip = (auth: ConnectorDefinition['auth']): unknown => ({ ...auth, fields: undefined });
+    // An apiKey placement moved into config with the old value as its default still places every
+    // existing installation's key the same way.
+    const strip = (auth: ConnectorDefinition['auth'], definition: ConnectorDefinition): unknown =>
+      auth.type === 'apiKey'
+        ? {
+            ...auth,
+            in: configDefault(auth.in, definition),
+            name: configDefault(auth.name, definition),
+            fields: undefined,
+          }
+        : { ...auth, fields: undefined };
     const oldFields = new Map((b.fields ?? []).map((field) => [field.name, field]));
     const newFields = new Map((a.fields ?? []).map((field) => [field.name, field]));
-    if (!equal(strip(b), strip(a))) {
+    if (!equal(strip(b, this.before), strip(a, this.after))) {
       this.add(
         '/auth',
         'auth-changed',
@@ -567,4 +577,17 @@ export function changelog(report: DiffReport, from: string, to: string): string 
     ...group('Breaking', breaking),
     ...group('Compatible', compatible),
   ].join('\n');
+}
+
+/** A `{{ config.<path> }}` entry as the default of that config setting, else the entry itself. */
+function configDefault(entry: string, definition: ConnectorDefinition): unknown {
+  const path = /^\{\{\s*config((?:\.[A-Za-z_$][\w$]*)+)\s*\}\}$/.exec(entry)?.[1];
+  if (path === undefined) return entry;
+  let schema: unknown = definition.config;
+  for (const key of path.slice(1).split('.')) {
+    const properties = (schema as { properties?: Record<string, unknown> } | undefined)?.properties;
+    schema = properties && Object.hasOwn(properties, key) ? properties[key] : undefined;
+  }
+  const value = (schema as { default?: unknown } | undefined)?.default;
+  return value === undefined ? entry : value;
 }

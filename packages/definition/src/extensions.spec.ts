@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectorDefinition, FlowNode, Limits } from './generated/connector.generated.js';
 import { chain, makeAction, makeConnector } from './testing.js';
+import { diff } from './diff.js';
 import { validate } from './validate.js';
 
 const loose = (value: unknown) => value as ConnectorDefinition;
@@ -163,5 +164,31 @@ describe('format extensions', () => {
     expect(at('https://acme.test/items')).toEqual([
       ['/actions/echo/flow/nodes/0/path', 'HOST_NOT_ALLOWED'],
     ]);
+  });
+});
+
+describe('apiKey placement from config in version diffs', () => {
+  const before = makeConnector({ auth: { type: 'apiKey', in: 'header', name: 'Authorization' } });
+  const moved = (defaultName: string) =>
+    makeConnector({
+      version: '1.1.0',
+      auth: { type: 'apiKey', in: '{{ config.authIn }}', name: '{{ config.authName }}' },
+      config: {
+        type: 'object',
+        properties: {
+          authIn: { type: 'string', enum: ['header', 'query'], default: 'header' },
+          authName: { type: 'string', default: defaultName },
+        },
+      },
+    });
+  const pointers = (next: ConnectorDefinition) => diff(before, next).changes.map((c) => c.pointer);
+
+  it('is not an auth change when the config defaults keep the old placement', () => {
+    expect(pointers(moved('Authorization'))).not.toContain('/auth');
+  });
+  it('is breaking when the defaults place the key elsewhere', () => {
+    expect(diff(before, moved('X-Api-Key')).changes).toContainEqual(
+      expect.objectContaining({ pointer: '/auth', class: 'breaking' }),
+    );
   });
 });
