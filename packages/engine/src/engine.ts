@@ -220,6 +220,30 @@ export function createEngine(options: EngineOptions = {}): Engine {
     });
   }
 
+  async function evaluate(key: string, expression: string, data: unknown): Promise<unknown> {
+    let result: {
+      ok: boolean;
+      value?: unknown;
+      error?: { code: string; message: string; details?: unknown };
+    };
+    try {
+      result = (await pool.run(
+        key,
+        ENTRY_EVALUATE,
+        { expression, data },
+        silentBridge,
+      )) as typeof result;
+    } catch (error) {
+      const e = fromThrown(error);
+      throw new EngineError(e.code, e.message, e.details);
+    }
+    if (!result.ok) {
+      const error = result.error ?? { code: 'SANDBOX_ERROR', message: 'the expression failed' };
+      throw new EngineError(error.code, error.message, error.details);
+    }
+    return result.value;
+  }
+
   const missing = (kind: string, name: string, pointer: string): RunResult => ({
     status: 'failed',
     error: runError('VALIDATION_FAILED', `the connector has no ${kind} "${name}" (${pointer})`),
@@ -261,29 +285,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         request,
       );
     },
-    async evaluate(key, expression, data) {
-      let result: {
-        ok: boolean;
-        value?: unknown;
-        error?: { code: string; message: string; details?: unknown };
-      };
-      try {
-        result = (await pool.run(
-          key,
-          ENTRY_EVALUATE,
-          { expression, data },
-          silentBridge,
-        )) as typeof result;
-      } catch (error) {
-        const e = fromThrown(error);
-        throw new EngineError(e.code, e.message, e.details);
-      }
-      if (!result.ok) {
-        const error = result.error ?? { code: 'SANDBOX_ERROR', message: 'the expression failed' };
-        throw new EngineError(error.code, error.message, error.details);
-      }
-      return result.value;
-    },
+    evaluate,
     async answerChallenge(key, definition, trigger, request) {
       const found = Object.hasOwn(definition.triggers ?? {}, trigger)
         ? definition.triggers?.[trigger]
@@ -295,8 +297,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       for (const [name, value] of Object.entries(request.headers))
         headers[name.toLowerCase()] = value;
       const data = { headers, query: request.query ?? {}, body: request.body };
-      if ((await this.evaluate(key, challenge.when, data)) !== true) return null;
-      return { respond: await this.evaluate(key, challenge.respond, data) };
+      if ((await evaluate(key, challenge.when, data)) !== true) return null;
+      return { respond: await evaluate(key, challenge.respond, data) };
     },
     async dispose() {
       network.close();
