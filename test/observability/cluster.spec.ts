@@ -66,11 +66,9 @@ describe.skipIf(!servicesUp)('observability in cluster mode', () => {
     const event = await settledEvent(call, t.key, accepted.body.events[0].eventId);
     expect(event.state).toBe('succeeded');
     const trace = await call('get', '/v1/trace?idempotencyKey=cluster-key-1', t.key).expect(200);
-    const attempts = trace.body.records[0].attempts;
-    expect(attempts.map((a: { partner: { status: number } }) => a.partner.status)).toEqual([
-      502, 502, 200,
-    ]);
-    expect(attempts[0].worker).toMatch(/:\d+:/);
+    const calls = trace.body.records[0].partnerCalls as Array<{ status: number }>;
+    expect(calls.map((c) => c.status)).toEqual([502, 502, 200]);
+    expect(trace.body.records[0].attempts[0].worker).toMatch(/:\d+:/);
     for (const r of partner.requests) expect(r.headers['x-correlation-id']).toBe('corr-cluster-1');
 
     const workerMetrics = request(`http://127.0.0.1:${metricsPort}`);
@@ -80,15 +78,20 @@ describe.skipIf(!servicesUp)('observability in cluster mode', () => {
       await workerMetrics.get('/metrics').set('authorization', `Bearer ${apiProcess.adminKey}`)
     ).text;
     const labels = { connector: 'acme', action: 'send' };
-    expect(sample(text, 'plugboard_item_outcomes_total', { ...labels, outcome: 'transient' })).toBe(
-      2,
-    );
+    expect(
+      sample(text, 'plugboard_partner_calls_total', {
+        connector: 'acme',
+        outcome: 'transient',
+        status: '5xx',
+      }),
+    ).toBe(2);
     expect(sample(text, 'plugboard_item_outcomes_total', { ...labels, outcome: 'success' })).toBe(
       1,
     );
-    expect(
-      sample(text, 'plugboard_retries_total', { connector: 'acme', reason: 'redelivery' }),
-    ).toBe(2);
+    const retries =
+      (sample(text, 'plugboard_retries_total', { connector: 'acme', reason: 'redelivery' }) ?? 0) +
+      (sample(text, 'plugboard_retries_total', { connector: 'acme', reason: 'partner' }) ?? 0);
+    expect(retries).toBe(2);
 
     const health = await call('get', `/v1/installations/${t.installationId}/health`, t.key).expect(
       200,

@@ -9,7 +9,8 @@ import type { RunResult } from '../platform/ports.js';
 import { MetricsService } from './metrics.service.js';
 import { ObservabilityRepository } from './observability.repository.js';
 import { policyEvents } from './policy-events.js';
-import { rememberSecrets } from './secret-scrubber.js';
+import { logContext } from './correlation.js';
+import { releaseRunSensitive, rememberRunSensitive } from './secret-scrubber.js';
 import { sensitiveValues } from './sensitive-values.js';
 import type { MismatchRow } from './observability.repository.js';
 
@@ -134,14 +135,19 @@ export class RunObserver {
     }
   }
 
-  /** Before a run: values its definition marks `sensitive` join the log scrubber's list. */
+  /** Before a run: values its definition marks `sensitive` are erased from the lines of this run. */
   runStarting(
     runnable: RunnableInstallation,
     action: string,
     work: { input?: unknown; items?: unknown[] },
   ): void {
-    rememberSecrets(
-      sensitiveValues(runnable.definition, action, runnable.installation.config, work),
+    const runId = logContext()?.runId;
+    if (!runId) return;
+    rememberRunSensitive(
+      runId,
+      sensitiveValues(runnable.definition, action, runnable.installation.config, work).filter(
+        (v) => v.length >= 4,
+      ),
     );
   }
 
@@ -151,10 +157,23 @@ export class RunObserver {
     run: { id: string; action: string; kind: string; correlationId: string },
     result: RunResult,
   ): Promise<void> {
+    releaseRunSensitive(run.id);
     const { installation, connector, definition } = runnable;
     const connectorId = installation.connectorId;
     const calls = result.calls ?? [];
     for (const call of calls) {
+      // One line per partner request (a retry inside the attempt included); no query, no body.
+      this.logger.info(
+        {
+          callAttempt: call.attempt,
+          method: call.method,
+          url: call.url.split('?')[0],
+          status: call.status,
+          outcome: call.outcome,
+          durationMs: call.durationMs,
+        },
+        'partner call',
+      );
       this.metrics.partnerCalls.inc({
         connector: connectorId,
         outcome: call.outcome ?? 'error',

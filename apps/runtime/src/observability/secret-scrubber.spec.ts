@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rememberSecrets, scrubSecrets } from './secret-scrubber.js';
+import { rememberRunSensitive, rememberSecrets, scrubSecrets } from './secret-scrubber.js';
 
 describe('secret scrubber', () => {
   it('erases remembered values wherever they appear, JSON-escaped forms too', () => {
@@ -17,5 +17,17 @@ describe('secret scrubber', () => {
   it('leaves short values alone, so a one-letter credential cannot shred every line', () => {
     rememberSecrets(['abc']);
     expect(scrubSecrets('{"msg":"abc"}')).toBe('{"msg":"abc"}');
+  });
+});
+
+describe('sensitive values of a run', () => {
+  it('are erased from the lines that name the run, and only from those', () => {
+    rememberRunSensitive('run_1', ['078-05-1120']);
+    const mine = '{"runId":"run_1","msg":"storing","input":{"ssn":"078-05-1120"}}';
+    const other = '{"runId":"run_2","msg":"storing","input":{"ssn":"078-05-1120"}}';
+    expect(scrubSecrets(mine)).toBe(
+      '{"runId":"run_1","msg":"storing","input":{"ssn":"[redacted]"}}',
+    );
+    expect(scrubSecrets(other)).toBe(other);
   });
 });

@@ -86,6 +86,53 @@ export class TraceService {
 
     const records = events.map((event) => {
       const mine = attempts.filter((a) => a.event_id === event.id);
+      const itemAttempts = mine.map((a, i) => {
+        const run = runById.get(String(a.run_id));
+        const batch = typeof a.batch_id === 'string' ? batches.get(a.batch_id) : undefined;
+        const calls = (parse<CallRecord[]>(run?.calls) ?? []).map((c) => ({
+          method: c.method,
+          url: c.url,
+          status: c.status ?? null,
+          attempt: c.attempt,
+          outcome: c.outcome ?? null,
+          durationMs: c.durationMs,
+        }));
+        const error = parse<AttemptError>(a.error);
+        const next = mine[i + 1];
+        const itemIndex = batch
+          ? (parse<string[]>(batch.event_ids) ?? []).indexOf(String(a.event_id))
+          : null;
+        return {
+          attempt: Number(a.attempt),
+          startedAt: iso(a.started_at),
+          finishedAt: iso(a.finished_at),
+          status: String(a.status),
+          runId: String(a.run_id),
+          worker: String(a.worker),
+          connectorVersion: run ? String(run.connector_version) : null,
+          connector: run ? `${String(run.connector_id)}@${String(run.connector_version)}` : null,
+          correlationId:
+            (a.correlation_id as string | null) ?? (run?.correlation_id as string) ?? null,
+          batch: batch
+            ? {
+                id: String(batch.id),
+                size: Number(batch.size),
+                checksum: String(batch.checksum),
+                status: String(batch.status),
+                itemIndex,
+              }
+            : null,
+          partner: {
+            status: a.partner_status === null ? null : Number(a.partner_status),
+            calls,
+            // Retries the egress policy made inside this attempt (same run, attempt > 1).
+            retriesInRun: calls.filter((c) => c.attempt > 1).length,
+          },
+          error,
+          outputMismatches: mismatchesOf(String(a.run_id), itemIndex),
+          retry: this.retryOf(a, error, next, String(event.state)),
+        };
+      });
       return {
         eventId: String(event.id),
         idempotencyKey: String(event.idempotency_key).replace(/~expired~.*$/, ''),
@@ -100,53 +147,38 @@ export class TraceService {
           ? iso(event.updated_at)
           : null,
         error: parse(event.error),
-        attempts: mine.map((a, i) => {
-          const run = runById.get(String(a.run_id));
-          const batch = typeof a.batch_id === 'string' ? batches.get(a.batch_id) : undefined;
-          const calls = (parse<CallRecord[]>(run?.calls) ?? []).map((c) => ({
+        attempts: itemAttempts,
+        // Every partner request of the record in order, whichever layer retried it: the egress
+        // policy inside an attempt (callAttempt > 1) or a redelivery of the item (itemAttempt > 1).
+        partnerCalls: itemAttempts.flatMap((a) =>
+          a.partner.calls.map((c, j, calls) => ({
+            itemAttempt: a.attempt,
+            callAttempt: c.attempt,
+            runId: a.runId,
+            batchId: a.batch?.id ?? null,
+            connector: a.connector,
+            attemptStartedAt: a.startedAt,
             method: c.method,
             url: c.url,
-            status: c.status ?? null,
-            attempt: c.attempt,
-            outcome: c.outcome ?? null,
+            status: c.status,
+            outcome: c.outcome,
             durationMs: c.durationMs,
-          }));
-          const error = parse<AttemptError>(a.error);
-          const next = mine[i + 1];
-          const itemIndex = batch
-            ? (parse<string[]>(batch.event_ids) ?? []).indexOf(String(a.event_id))
-            : null;
-          return {
-            attempt: Number(a.attempt),
-            startedAt: iso(a.started_at),
-            finishedAt: iso(a.finished_at),
-            status: String(a.status),
-            runId: String(a.run_id),
-            worker: String(a.worker),
-            connectorVersion: run ? String(run.connector_version) : null,
-            connector: run ? `${String(run.connector_id)}@${String(run.connector_version)}` : null,
-            correlationId:
-              (a.correlation_id as string | null) ?? (run?.correlation_id as string) ?? null,
-            batch: batch
-              ? {
-                  id: String(batch.id),
-                  size: Number(batch.size),
-                  checksum: String(batch.checksum),
-                  status: String(batch.status),
-                  itemIndex,
-                }
-              : null,
-            partner: {
-              status: a.partner_status === null ? null : Number(a.partner_status),
-              calls,
-              // Retries the egress policy made inside this attempt (same run, attempt > 1).
-              retriesInRun: calls.filter((c) => c.attempt > 1).length,
-            },
-            error,
-            outputMismatches: mismatchesOf(String(a.run_id), itemIndex),
-            retry: this.retryOf(a, error, next, String(event.state)),
-          };
-        }),
+            retry:
+              c.outcome === 'success'
+                ? null
+                : calls
+                      .slice(j + 1)
+                      .some(
+                        (n) => n.method === c.method && n.url === c.url && n.attempt > c.attempt,
+                      )
+                  ? {
+                      retried: true,
+                      by: 'egress policy',
+                      why: `${c.status ?? c.outcome} is ${c.outcome}: retried after backoff within the attempt`,
+                    }
+                  : a.retry,
+          })),
+        ),
       };
     });
 
