@@ -106,6 +106,6 @@ export async function connect(
 }
 
 /** `expect.poll` with a wait that suits a browser on a loaded machine. */
-export function poll<T>(probe: () => Promise<T> | T) {
+export function poll<T>(probe: () => Promise<T> | T): ReturnType<typeof expect.poll<T>> {
   return expect.poll(probe, { timeout: 15_000, interval: 100 });
 }

@@ -1,7 +1,8 @@
 // The catalog, import/export, keyboard editing, drafts across reloads and a 200-node canvas, against
-// a runtime that published the bundled connectors on start.
+// a runtime with the shipped connectors published.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { packBundle } from '@plugboard/definition';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { api } from '../support/api.js';
@@ -17,7 +18,16 @@ let editor: EditorPage;
 const slackFile = join(repoRoot, 'connectors/slack/connector.json');
 
 beforeAll(async () => {
-  runtime = await startRuntime({ env: { PLUGBOARD_PUBLISH_BUNDLED: '1' } });
+  runtime = await startRuntime();
+  // The shipped connectors' definitions, packed as `plugboard pack` does. Their contracts are left
+  // out: they are the connector packages' own tests, and this suite is about the editor.
+  const call = api(runtime);
+  for (const name of ['github', 'hubspot', 'rest', 'slack', 'stripe', 'webhook']) {
+    const bundle = { ...(await packBundle(join(repoRoot, 'connectors', name))), contracts: [] };
+    const res = await call('post', '/v1/connectors').send(bundle);
+    if (res.status !== 201)
+      throw new Error(`publishing ${name}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
   browser = await launch();
   editor = await openEditor(browser, runtime.url, { width: 1920, height: 1080 });
   await signIn(editor.page, runtime.adminKey);
@@ -106,15 +116,37 @@ describe('builder', { timeout: 120_000 }, () => {
     expect(exported).toBe(readFileSync(slackFile, 'utf8'));
   });
 
+  it('edits a webhook trigger`s kind, event schema and signature check from the schema', async () => {
+    const { page } = editor;
+    await importFile(join(repoRoot, 'connectors/stripe/connector.json'));
+    await page.getByRole('button', { name: /^events/ }).click();
+    const inspector = page.locator('.inspector');
+    expect(await inspector.getByLabel(/^Kind/).first().inputValue()).toBe('webhook');
+    await inspector.getByText('Event schema').first().waitFor();
+    await inspector.getByText('Webhook verification').first().waitFor();
+    await editor.snap('11b-trigger-1920');
+    await page.getByRole('button', { name: 'Authentication' }).click();
+    expect(await inspector.getByLabel(/^Type/).first().inputValue()).toBe('bearer');
+    await page.getByRole('button', { name: 'Limits' }).click();
+    await inspector.getByText('Retry').first().waitFor();
+    await editor.snap('11c-limits-1920');
+    await poll(() => page.locator('.validity').textContent()).toBe('Valid');
+  });
+
   it('adds from the palette by keyboard, deletes by keyboard, undoes and redoes, and keeps the draft across a reload', async () => {
     const { page } = editor;
     const nodes = page.locator('.react-flow__node');
-    const before = await nodes.count();
+    const nodeIds = () =>
+      nodes.evaluateAll((els) => els.map((el) => el.getAttribute('data-id') ?? ''));
+    const existing = await nodeIds();
+    const before = existing.length;
     await page.locator('[data-node-type="fail"]').focus();
     await page.keyboard.press('Enter');
     await poll(() => nodes.count()).toBe(before + 1);
+    const addedId = (await nodeIds()).find((id) => !existing.includes(id))!;
+    expect(addedId).toMatch(/^fail/);
     // A moved node makes the layout part of the definition.
-    const added = page.locator('.react-flow__node[data-id="fail"]');
+    const added = page.locator(`.react-flow__node[data-id="${addedId}"]`);
     const box = (await added.boundingBox())!;
     await page.mouse.move(box.x + 40, box.y + 20);
     await page.mouse.down();
@@ -144,7 +176,7 @@ describe('builder', { timeout: 120_000 }, () => {
     await page.reload();
     await page.locator('.react-flow__node').first().waitFor();
     await poll(() => nodes.count()).toBe(before + 1);
-    const moved = await page.locator('.react-flow__node[data-id="fail"]').count();
+    const moved = await page.locator(`.react-flow__node[data-id="${addedId}"]`).count();
     expect(moved).toBe(1);
   });
 

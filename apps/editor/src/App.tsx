@@ -1,5 +1,6 @@
 import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import { ApiClient } from './api/client.js';
+import { ErrorBoundary } from './ErrorBoundary.js';
 import type { Identity } from './api/client.js';
 import { href, navigate, useRoute } from './router.js';
 import type { Route } from './router.js';
@@ -80,9 +81,11 @@ export function App() {
           </div>
         </header>
         <main className="screen">
-          <Suspense fallback={<p className="muted loading">Loading…</p>}>
-            <Screen route={route} roles={roles} />
-          </Suspense>
+          <ErrorBoundary resetKey={window.location.hash}>
+            <Suspense fallback={<p className="muted loading">Loading…</p>}>
+              <Screen route={route} roles={roles} />
+            </Suspense>
+          </ErrorBoundary>
         </main>
       </div>
     </SessionContext.Provider>

@@ -145,7 +145,16 @@ function Workspace({ draft }: { draft: Draft }) {
   const [history, dispatch] = useReducer(historyReducer, draft.definition, initHistory);
   const definition = history.present;
   const [contracts, setContracts] = useState<unknown[]>(draft.contracts ?? []);
-  const [flowRef, setFlowRef] = useState<FlowRef | undefined>(() => listFlows(draft.definition)[0]);
+  // The open action or trigger survives a reload, like the draft itself.
+  const openKey = `plugboard.openFlow.${draft.draftId}`;
+  const [flowRef, setFlowRef] = useState<FlowRef | undefined>(() => {
+    const flows = listFlows(draft.definition);
+    const saved = sessionStorage.getItem(openKey);
+    return flows.find((f) => `${f.kind}.${f.name}` === saved) ?? flows[0];
+  });
+  useEffect(() => {
+    if (flowRef) sessionStorage.setItem(openKey, `${flowRef.kind}.${flowRef.name}`);
+  }, [flowRef, openKey]);
   const [panel, setPanel] = useState<Panel>(() =>
     listFlows(draft.definition)[0] ? { kind: 'flow' } : { kind: 'section', section: 'general' },
   );
