@@ -75,14 +75,14 @@ export class ExecutorService {
       ...(request.itemKeys ? { itemKeys: request.itemKeys } : {}),
       connectorVersion: installation.version,
     };
-    let result: RunResult;
-    try {
-      result = await this.engine.runAction(definition, request.action, {
     this.observer.runStarting(
       request.runnable,
       request.action,
       request.items ? { items: request.items } : { input: request.input },
     );
+    let result: RunResult;
+    try {
+      result = await this.engine.runAction(definition, request.action, {
         ...(request.items ? { items: request.items } : { input: request.input }),
         config: installation.config,
         credentials,
