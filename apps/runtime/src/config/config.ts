@@ -35,7 +35,6 @@ export interface RuntimeConfig {
   alertWebhookUrl: string | undefined;
   alertWebhookSecret: string | undefined;
   workerMetricsPort: number;
-  workerMetricsPort: number;
   /** Base URL browsers and OAuth providers reach this runtime at (the OAuth redirect URI). */
   publicUrl: string;
   oauthStateTtlSec: number;
@@ -154,12 +153,6 @@ export const VARIABLES: VariableSpec[] = [
   {
     name: 'PLUGBOARD_ALERT_WEBHOOK_SECRET',
     description: 'Standard Webhooks secret (whsec_...) signing alert notifications',
-  },
-  {
-    name: 'PLUGBOARD_WORKER_METRICS_PORT',
-    description:
-      'port on which a cluster worker serves GET /metrics (admin key); 0 serves none (one per worker process)',
-    default: '0',
   },
   {
     name: 'PLUGBOARD_WORKER_METRICS_PORT',
@@ -336,7 +329,6 @@ export function loadConfig(
     alertQueueGrowthMinutes: integer(env, 'PLUGBOARD_ALERT_QUEUE_GROWTH_MINUTES', 1, 1440),
     alertWebhookUrl: url(env, 'PLUGBOARD_ALERT_WEBHOOK_URL', ['http:', 'https:']),
     alertWebhookSecret: read(env, 'PLUGBOARD_ALERT_WEBHOOK_SECRET'),
-    workerMetricsPort: integer(env, 'PLUGBOARD_WORKER_METRICS_PORT', 0, 65535),
     workerMetricsPort: integer(env, 'PLUGBOARD_WORKER_METRICS_PORT', 0, 65535),
     publicUrl: publicUrl(env),
     oauthStateTtlSec: integer(env, 'PLUGBOARD_OAUTH_STATE_TTL_SEC', 1, 3600),
