@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, makeTenant, publish } from '../support/api.js';
 import type { Call } from '../support/api.js';
-import { makeConnector } from '../support/factories.js';
 import { startFakePartner } from '../support/fake-partner.js';
 import type { FakePartner } from '../support/fake-partner.js';
 import { eventually, startRuntime } from '../support/runtime.js';
@@ -17,6 +16,7 @@ import {
   orderPerKey,
   orderedRoute,
   sendInterleaved,
+  targetWithoutInRunRetries,
 } from './route-fixtures.js';
 
 const servicesUp = (await requirePostgres()) && (await requireRedis());
@@ -68,7 +68,7 @@ describe.skipIf(!servicesUp)('routes in cluster mode (3 workers)', () => {
           env: { ...env, PLUGBOARD_WORKER_CONCURRENCY: '4' },
         }),
       );
-    await publish(call, makeConnector(partner.url));
+    await publish(call, targetWithoutInRunRetries(partner.url));
     await publish(call, feedConnector(feed.url));
     t = await makeTenant(call, 'cluster-routes');
   }, 120_000);

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, makeTenant, publish } from '../support/api.js';
 import type { Call } from '../support/api.js';
-import { makeConnector } from '../support/factories.js';
 import { startFakePartner } from '../support/fake-partner.js';
 import type { FakePartner } from '../support/fake-partner.js';
 import { startRuntime } from '../support/runtime.js';
@@ -12,6 +11,7 @@ import {
   orderPerKey,
   orderedRoute,
   sendInterleaved,
+  targetWithoutInRunRetries,
 } from './route-fixtures.js';
 
 const KEYS = ['alpha', 'beta', 'gamma'];
@@ -31,7 +31,7 @@ beforeAll(async () => {
     env: { PLUGBOARD_WORKER_CONCURRENCY: '4', PLUGBOARD_MAX_ATTEMPTS: '20' },
   });
   call = api(runtime);
-  await publish(call, makeConnector(partner.url));
+  await publish(call, targetWithoutInRunRetries(partner.url));
   t = await makeTenant(call, 'ordered');
 });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { eventually, repoRoot } from '../support/runtime.js';
 import type { Call } from '../support/api.js';
 import type { FakePartner } from '../support/fake-partner.js';
+import { makeConnector } from '../support/factories.js';
 import type { Definition } from '../support/factories.js';
 
 function loadConnector(name: string): { definition: Definition; contracts: unknown[] } {
@@ -231,4 +232,13 @@ export function orderPerKey(applied: string[], keys: string[]): Record<string, n
       applied.filter((text) => text.startsWith(`${key}:`)).map((x) => Number(x.split(':')[1])),
     ]),
   );
+}
+
+/**
+ * The acme test connector with no retries inside a run: every partner failure goes back to the
+ * dispatcher's redelivery (where events could overtake each other), and the installation's retry
+ * budget never fails events fast.
+ */
+export function targetWithoutInRunRetries(partnerUrl: string): Definition {
+  return makeConnector(partnerUrl, { limits: { retry: { maxAttempts: 1 } } });
 }

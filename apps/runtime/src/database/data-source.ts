@@ -16,6 +16,7 @@ import { InstallationEntity } from '../installations/installation.entity.js';
 import { TenantEntity } from '../tenants/tenant.entity.js';
 import { InitialSchema1764806400000 } from './migrations/1764806400000-initial-schema.js';
 import { OAuth1765000000000 } from './migrations/1765000000000-oauth.js';
+import { OAuth1765000000000 } from './migrations/1765000000000-oauth.js';
 import { OpenEventsIndex1764960000000 } from './migrations/1764960000000-open-events-index.js';
 import { Versioning1764950400000 } from './migrations/1764950400000-versioning.js';
 import {
@@ -27,6 +28,7 @@ import { Observability1764910000000 } from './migrations/1764910000000-observabi
 import { SloObjectives1764910000001 } from './migrations/1764910000001-slo-objectives.js';
 import { ObservabilityLeases1764910000002 } from './migrations/1764910000002-observability-leases.js';
 import { RoutesAndTriggers1764900000000 } from './migrations/1764900000000-routes-and-triggers.js';
+import { RouteSequence1764903600000 } from './migrations/1764903600000-route-sequence.js';
 import { RouteDeliveryEntity } from '../routes/route-delivery.entity.js';
 import { RouteEntity } from '../routes/route.entity.js';
 import { TriggerRecordEntity } from '../triggers/trigger-record.entity.js';
@@ -57,7 +59,10 @@ export const MIGRATIONS = [
   InitialSchema1764806400000,
   // TypeORM orders migrations by their timestamp, not by their place here.
   OAuth1765000000000,
+  // TypeORM orders migrations by their timestamp, not by their place here.
+  OAuth1765000000000,
   RoutesAndTriggers1764900000000,
+  RouteSequence1764903600000,
   Observability1764910000000,
   SloObjectives1764910000001,
   ObservabilityLeases1764910000002,

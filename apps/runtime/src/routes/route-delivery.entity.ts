@@ -14,6 +14,8 @@ export class RouteDeliveryEntity {
   @TextColumn('tenant_id') tenantId: string;
   @TextColumn('route_id') routeId: string;
   @TextColumn('order_key') orderKey: string;
+  /** Sortable text of the route's ordering.sequence for this record, or null. */
+  @TextColumn('sequence', true) sequence: string | null;
   @TextColumn('target_installation_id') targetInstallationId: string;
   @TextColumn('target_action') targetAction: string;
   @TextColumn('idempotency_key') idempotencyKey: string;

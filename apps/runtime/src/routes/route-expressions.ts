@@ -39,6 +39,16 @@ export async function evaluateIn(
   }
 }
 
+/**
+ * A route's ordering.sequence value as text that sorts like the value: non-negative numbers
+ * zero-padded, strings (ISO timestamps, say) as they are.
+ */
+export function sortableSequence(value: string | number): string {
+  if (typeof value === 'number' && value >= 0 && Number.isFinite(value))
+    return `n:${value.toFixed(6).padStart(30, '0')}`;
+  return `s:${String(value)}`;
+}
+
 /** JSONata truthiness: false, null, 0, '' and empty arrays drop a record. */
 export function truthy(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(truthy);

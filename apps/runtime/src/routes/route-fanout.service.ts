@@ -17,7 +17,13 @@ import type { RouteDeliveryEntity } from './route-delivery.entity.js';
 import type { RouteEntity } from './route.entity.js';
 import { RouteRepository } from './route.repository.js';
 import { routeIdempotencyKey } from './route.service.js';
-import { ExpressionError, evaluateIn, triggerOf, truthy } from './route-expressions.js';
+import {
+  ExpressionError,
+  evaluateIn,
+  sortableSequence,
+  triggerOf,
+  truthy,
+} from './route-expressions.js';
 import type { EvaluatingEngine, TriggerShape } from './route-expressions.js';
 
 /** Routes act for their tenant with exactly the right to send events. */
@@ -217,12 +223,19 @@ export class RouteFanoutService implements TriggerSink {
     const idempotencyKey = routeIdempotencyKey(route.id, record.recordKey);
     if (route.orderingKey) {
       const key = await evaluateIn(this.engine, route.tenantId, route.orderingKey, record.data);
+      const sequence = route.orderingSequence
+        ? await evaluateIn(this.engine, route.tenantId, route.orderingSequence, record.data)
+        : null;
       const now = Date.now();
       return {
         id: `${record.id}:${route.id}`,
         tenantId: route.tenantId,
         routeId: route.id,
         orderKey: typeof key === 'string' || typeof key === 'number' ? String(key) : canonical(key),
+        sequence:
+          typeof sequence === 'string' || typeof sequence === 'number'
+            ? sortableSequence(sequence)
+            : null,
         targetInstallationId: route.targetInstallationId,
         targetAction: route.targetAction,
         idempotencyKey,

@@ -32,7 +32,20 @@ export class RouteOrderingService {
     const heads = await this.routes.heads(200);
     await Promise.all(
       heads.map(async (head) => {
-        if (await this.routes.release(head.id)) await this.submit(head);
+        if (!(await this.routes.release(head.id))) return;
+        const latest =
+          head.sequence === null
+            ? null
+            : await this.routes.deliveredSequence(head.routeId, head.orderKey);
+        // An arrival older than what the target already has would undo it: it is dropped.
+        if (latest !== null && head.sequence !== null && head.sequence < latest) {
+          await this.routes.recordEvent(head.id, null, {
+            code: 'STALE_EVENT',
+            message: 'an event of this key with a later sequence was already delivered',
+          });
+          return;
+        }
+        await this.submit(head);
       }),
     );
   }

@@ -16,6 +16,8 @@ export class RouteEntity {
   @TextColumn('filter', true) filter: string | null;
   @TextColumn('mapping') mapping: string;
   @TextColumn('ordering_key', true) orderingKey: string | null;
+  /** JSONata giving the source's own order (timestamp or counter) within a key; stale events drop. */
+  @TextColumn('ordering_sequence', true) orderingSequence: string | null;
   @JsonColumn('sample') sample: unknown;
   @IntColumn('enabled') enabled: number;
   @MsColumn('created_at') createdAt: number;

@@ -8,6 +8,17 @@ import { RouteEntity } from './route.entity.js';
 
 const FINAL_EVENT_STATES = `('succeeded', 'failed', 'dead')`;
 
+/**
+ * Deliveries that hold `outer` back: one of its route and key already released, or one waiting that
+ * comes first (by the route's sequence when it has one, then by source order).
+ */
+function blocking(outer: string): string {
+  const seq = (alias: string) => `COALESCE(${alias}.sequence, '')`;
+  return `SELECT 1 FROM route_deliveries e WHERE e.route_id = ${outer}.route_id AND e.order_key = ${outer}.order_key
+    AND (e.state = 'released' OR (e.state = 'waiting' AND (${seq('e')} < ${seq(outer)}
+      OR (${seq('e')} = ${seq(outer)} AND e.id < ${outer}.id))))`;
+}
+
 @Injectable()
 export class RouteRepository {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
@@ -98,10 +109,7 @@ export class RouteRepository {
         .where(`d.state = 'waiting'`)
         // A disabled route holds its waiting deliveries until it is enabled again.
         .andWhere(`EXISTS (SELECT 1 FROM routes r WHERE r.id = d.route_id AND r.enabled = 1)`)
-        .andWhere(
-          `NOT EXISTS (SELECT 1 FROM route_deliveries e WHERE e.route_id = d.route_id AND e.order_key = d.order_key
-         AND (e.state = 'released' OR (e.state = 'waiting' AND e.id < d.id)))`,
-        )
+        .andWhere(`NOT EXISTS (${blocking('d')})`)
         .orderBy('d.id', 'ASC')
         .limit(limit)
         .getMany()
@@ -113,14 +121,23 @@ export class RouteRepository {
     const rows = await nativeQuery(
       this.db,
       `UPDATE route_deliveries SET state = 'released', updated_at = :now
-       WHERE id = :id AND state = 'waiting' AND NOT EXISTS (
-         SELECT 1 FROM route_deliveries e WHERE e.route_id = route_deliveries.route_id
-         AND e.order_key = route_deliveries.order_key
-         AND (e.state = 'released' OR (e.state = 'waiting' AND e.id < route_deliveries.id)))
+       WHERE id = :id AND state = 'waiting' AND NOT EXISTS (${blocking('route_deliveries')})
        RETURNING id`,
       { id, now: Date.now() },
     );
     return rows.length > 0;
+  }
+
+  /** The latest sequence of a key that already went to the target (for dropping stale arrivals). */
+  async deliveredSequence(routeId: string, orderKey: string): Promise<string | null> {
+    const rows = await nativeQuery(
+      this.db,
+      `SELECT MAX(sequence) AS latest FROM route_deliveries WHERE route_id = :routeId AND order_key = :orderKey
+       AND state IN ('released', 'done') AND event_id IS NOT NULL`,
+      { routeId, orderKey },
+    );
+    const latest = rows[0]?.latest;
+    return latest === null || latest === undefined ? null : String(latest);
   }
 
   /** Released but never given an event (the process died before intake answered). */

@@ -31,6 +31,7 @@ export interface DryRunResult {
   passed: boolean;
   input?: unknown;
   orderKey?: string;
+  sequence?: string | number;
 }
 
 export function view(route: RouteEntity) {
@@ -46,7 +47,12 @@ export function view(route: RouteEntity) {
     target: { installationId: route.targetInstallationId, action: route.targetAction },
     filter: route.filter,
     mapping: route.mapping,
-    ordering: route.orderingKey ? { key: route.orderingKey } : null,
+    ordering: route.orderingKey
+      ? {
+          key: route.orderingKey,
+          ...(route.orderingSequence ? { sequence: route.orderingSequence } : {}),
+        }
+      : null,
     enabled: route.enabled === 1,
     sample: route.sample ?? undefined,
     createdAt: new Date(route.createdAt).toISOString(),
@@ -106,6 +112,7 @@ export class RouteService {
       filter: body.filter ?? null,
       mapping: body.mapping,
       orderingKey: body.ordering?.key ?? null,
+      orderingSequence: body.ordering?.sequence ?? null,
       sample: body.sample ?? null,
       enabled: body.enabled === false ? 0 : 1,
       createdAt: now,
@@ -144,7 +151,10 @@ export class RouteService {
     }
     if (body.filter !== undefined) route.filter = body.filter;
     if (body.mapping !== undefined) route.mapping = body.mapping;
-    if (body.ordering !== undefined) route.orderingKey = body.ordering?.key ?? null;
+    if (body.ordering !== undefined) {
+      route.orderingKey = body.ordering?.key ?? null;
+      route.orderingSequence = body.ordering?.sequence ?? null;
+    }
     if (body.sample !== undefined) route.sample = body.sample;
     if (body.enabled !== undefined) route.enabled = body.enabled ? 1 : 0;
     route.updatedAt = Date.now();
@@ -252,21 +262,18 @@ export class RouteService {
       if (route.filter)
         result.passed = truthy(await this.expression(route, '/filter', route.filter, event));
       result.input = (await this.expression(route, '/mapping', route.mapping, event)) ?? null;
-      if (route.orderingKey) {
-        const key = await this.expression(route, '/ordering/key', route.orderingKey, event);
-        if (typeof key !== 'string' && typeof key !== 'number')
-          throw refuse(
-            `the ordering key gives ${JSON.stringify(key) ?? 'nothing'} for example ${example}: it must give a string or a number`,
-            [
-              {
-                pointer: '/ordering/key',
-                code: 'ORDERING_KEY_INVALID',
-                message: 'must give a string or a number',
-              },
-            ],
-          );
-        result.orderKey = String(key);
-      }
+      if (route.orderingKey)
+        result.orderKey = String(
+          await this.scalar(route, '/ordering/key', route.orderingKey, event, example),
+        );
+      if (route.orderingSequence)
+        result.sequence = await this.scalar(
+          route,
+          '/ordering/sequence',
+          route.orderingSequence,
+          event,
+          example,
+        );
       results.push(result);
     }
     // Events the filter drops never reach the target; when it drops every example, check them all.
@@ -287,6 +294,22 @@ export class RouteService {
         { dryRun: results },
       );
     return results;
+  }
+
+  /** An ordering expression must give a string or a number for every example. */
+  private async scalar(
+    route: RouteEntity,
+    pointer: string,
+    expression: string,
+    event: unknown,
+    example: number,
+  ): Promise<string | number> {
+    const value = await this.expression(route, pointer, expression, event);
+    if (typeof value === 'string' || typeof value === 'number') return value;
+    throw refuse(
+      `${pointer.slice(1)} gives ${JSON.stringify(value) ?? 'nothing'} for example ${example}: it must give a string or a number`,
+      [{ pointer, code: 'ORDERING_INVALID', message: 'must give a string or a number' }],
+    );
   }
 
   private async expression(

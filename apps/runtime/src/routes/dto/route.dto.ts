@@ -35,6 +35,12 @@ const properties = {
         minLength: 1,
         description: 'JSONata over the event; events with the same key reach the target in order',
       },
+      sequence: {
+        type: 'string',
+        minLength: 1,
+        description:
+          "JSONata giving the source's timestamp or sequence: within a key, waiting events go in this order and one older than an event already delivered is dropped",
+      },
     },
   },
   sample: {
@@ -68,7 +74,7 @@ export interface CreateRouteBody {
   filter?: string | null;
   mapping: string;
   enabled?: boolean;
-  ordering?: { key: string } | null;
+  ordering?: { key: string; sequence?: string } | null;
   sample?: unknown;
 }
 
