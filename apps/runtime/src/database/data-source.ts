@@ -16,7 +16,6 @@ import { InstallationEntity } from '../installations/installation.entity.js';
 import { TenantEntity } from '../tenants/tenant.entity.js';
 import { InitialSchema1764806400000 } from './migrations/1764806400000-initial-schema.js';
 import { OAuth1765000000000 } from './migrations/1765000000000-oauth.js';
-import { OAuth1765000000000 } from './migrations/1765000000000-oauth.js';
 import { OpenEventsIndex1764960000000 } from './migrations/1764960000000-open-events-index.js';
 import { Versioning1764950400000 } from './migrations/1764950400000-versioning.js';
 import {
@@ -57,8 +56,6 @@ export const ENTITIES = [
 
 export const MIGRATIONS = [
   InitialSchema1764806400000,
-  // TypeORM orders migrations by their timestamp, not by their place here.
-  OAuth1765000000000,
   // TypeORM orders migrations by their timestamp, not by their place here.
   OAuth1765000000000,
   RoutesAndTriggers1764900000000,
