@@ -61,7 +61,9 @@ describe.skipIf(!servicesUp)('OAuth refresh in cluster mode (two worker processe
     const { installationId, key } = await makeTenant(call, 'cluster-oauth', CONNECTOR_ID, {});
     expect((await steps.connect(installationId, key)).status).toBe(302);
     provider.revokeAccessTokens();
-    const before = provider.refreshCount();
+    // A slow refresh: the other worker meets the 401 while the first refresh is still out.
+    provider.refreshDelayMs = 1500;
+    const before = provider.refreshAttempts();
     const accepted = await call('post', `/v1/installations/${installationId}/events`, key)
       .send({
         events: Array.from({ length: 20 }, (_, i) => ({
@@ -85,7 +87,11 @@ describe.skipIf(!servicesUp)('OAuth refresh in cluster mode (two worker processe
       60_000,
       250,
     );
-    expect(provider.refreshCount()).toBe(before + 1);
+    // One refresh request in all: no worker spent the rotated refresh token a second time.
+    expect(provider.refreshAttempts()).toBe(before + 1);
+    expect(provider.tokenCalls.filter((c) => c.status !== 200)).toEqual([]);
+    // And no event needed a second attempt.
+    expect(settled.map((s) => s.attempts.length)).toEqual(ids.map(() => 1));
     const workersSeen = new Set(settled.flatMap((s) => s.attempts.map((a) => a.worker)));
     expect(workersSeen.size).toBe(2);
     const secrets = [...provider.issued, provider.clientSecret];

@@ -45,13 +45,18 @@ export interface FakeProvider {
   accessTtlSec: number;
   /** The next /authorize answers `error=access_denied`. */
   denyNext: boolean;
+  /** How long a refresh takes to answer (the old refresh token is spent on arrival). */
+  refreshDelayMs: number;
   /** Access tokens the partner accepts right now. */
   liveAccess(): string[];
   /** The partner answers 401 to every token issued so far (refresh tokens stay valid). */
   revokeAccessTokens(): void;
   /** Access and refresh tokens issued so far all die: a refresh then gets `invalid_grant`. */
   revokeEverything(): void;
+  /** Successful refreshes. */
   refreshCount(): number;
+  /** Every refresh request, refused ones included. */
+  refreshAttempts(): number;
   close(): Promise<void>;
 }
 
@@ -99,6 +104,7 @@ export async function startFakeProvider(
     issued: [],
     accessTtlSec: 3600,
     denyNext: false,
+    refreshDelayMs: 0,
     liveAccess: () =>
       [...access.entries()].filter(([, a]) => a.live && a.expiresAt > Date.now()).map(([t]) => t),
     revokeAccessTokens: () => {
@@ -108,6 +114,8 @@ export async function startFakeProvider(
       for (const a of access.values()) a.live = false;
       for (const r of refresh.values()) r.live = false;
     },
+    refreshAttempts: () =>
+      provider.tokenCalls.filter((c) => c.grantType === 'refresh_token').length,
     refreshCount: () =>
       provider.tokenCalls.filter((c) => c.grantType === 'refresh_token' && c.status === 200).length,
     close: async () => {
@@ -224,6 +232,8 @@ export async function startFakeProvider(
           }
           // Rotation: a refresh token works once.
           old.live = false;
+          if (provider.refreshDelayMs > 0)
+            await new Promise((r) => setTimeout(r, provider.refreshDelayMs));
           json(res, 200, issue(old.scope));
           return;
         }

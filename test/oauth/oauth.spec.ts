@@ -186,7 +186,7 @@ describe('refresh', () => {
     const { installationId, key } = await newInstallation('burst');
     expect((await steps.connect(installationId, key)).status).toBe(302);
     provider.revokeAccessTokens();
-    const before = provider.refreshCount();
+    const before = provider.refreshAttempts();
     const partnerBefore = provider.partnerCalls.length;
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -197,7 +197,7 @@ describe('refresh', () => {
     );
     results.forEach(record);
     expect(results.map((r) => r.status)).toEqual(Array.from({ length: 20 }, () => 200));
-    expect(provider.refreshCount()).toBe(before + 1);
+    expect(provider.refreshAttempts()).toBe(before + 1);
     const calls = provider.partnerCalls.slice(partnerBefore);
     expect(calls.filter((c) => c.status === 200)).toHaveLength(20);
     // The revoked token was refused, and no call saw more than one 401 before the fresh token.

@@ -282,15 +282,18 @@ export class OAuthTokenService {
       return { token: grant.accessToken };
     });
     if (outcome.token !== undefined) return outcome.token;
-    await this.markNeedsReauth(ref, outcome.version, outcome.reauth);
-    throw this.needsReauth(ref);
+    if (await this.markNeedsReauth(ref, outcome.version, outcome.reauth))
+      throw this.needsReauth(ref);
+    // The tokens changed since the refused refresh (a reconnect, or another process's refresh
+    // without the lock): what is stored now decides.
+    return (await this.usable(ref, await this.repository.findTokens(ref.id))).accessToken;
   }
 
   private async markNeedsReauth(
     ref: InstallationRef,
     version: number,
     reason: string,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const now = Date.now();
     const marked = await this.repository.transaction(async (manager) => {
       if (!(await this.repository.markNeedsReauth(ref.id, version, manager))) return false;
@@ -313,5 +316,6 @@ export class OAuthTokenService {
         { installationId: ref.id, tenantId: ref.tenantId, reason, alert: 'oauth_needs_reauth' },
         'OAuth refresh refused: the installation needs reconnecting; its deliveries are paused',
       );
+    return marked;
   }
 }
