@@ -114,6 +114,24 @@ describe('builder', { timeout: 120_000 }, () => {
     ]);
     const exported = readFileSync((await download.path()) as string, 'utf8');
     expect(exported).toBe(readFileSync(slackFile, 'utf8'));
+
+    // Reconnect: drag the end of post -> result onto noChannel; undo puts it back.
+    const edge = page.locator('.react-flow__edge[aria-label="Edge from post to result"]');
+    const end = edge.locator('.react-flow__edgeupdater-target');
+    const from = (await end.boundingBox())!;
+    const to = (await page
+      .locator('.react-flow__node[data-id="noChannel"] .react-flow__handle.target')
+      .boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
+    await page.mouse.up();
+    await poll(() =>
+      page.locator('.react-flow__edge[aria-label="Edge from post to noChannel"]').count(),
+    ).toBe(1);
+    expect(await edge.count()).toBe(0);
+    await page.keyboard.press('Control+z');
+    await poll(() => edge.count()).toBe(1);
   });
 
   it('edits a webhook trigger`s kind, event schema and signature check from the schema', async () => {
