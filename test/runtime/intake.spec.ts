@@ -162,19 +162,22 @@ describe('events intake', () => {
     expect(JSON.parse(answer.body).error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
-  it('redelivers after transient partner failures and records every attempt', async () => {
+  it('retries transient partner failures inside the attempt (egress policy) and records every call', async () => {
     partner.answerNext(2, { status: 503, body: { error: 'busy' } });
     const res = await call('post', events(), t.key)
       .send({ action: 'send', data: { text: 'flaky' } })
       .expect(202);
     const event = await settled(res.body.events[0].eventId);
     expect(event.state).toBe('succeeded');
-    expect(event.attempts.map((a: { status: string }) => a.status)).toEqual([
-      'failed',
-      'failed',
-      'succeeded',
+    expect(event.attempts.map((a: { status: string }) => a.status)).toEqual(['succeeded']);
+    const run = await call('get', `/v1/runs/${event.lastRunId}`, t.key).expect(200);
+    expect(
+      run.body.calls.map((c: { status: number; attempt: number }) => [c.attempt, c.status]),
+    ).toEqual([
+      [1, 503],
+      [2, 503],
+      [3, 200],
     ]);
-    expect(event.attempts[0].error.code).toBe('PARTNER_TRANSIENT');
   });
 
   it('fails a permanently refused event after one attempt', async () => {

@@ -21,7 +21,9 @@ import {
   ObservabilityCoreModule,
   ObservabilityModule,
 } from './observability/observability.module.js';
-import { EGRESS_POLICY } from './platform/egress-policy.js';
+import { EGRESS_POLICY, FRONT_DOOR } from './platform/egress-policy.js';
+import type { RuntimePolicies } from './platform/egress-policy.js';
+import { PoliciesModule } from './policies/policies.module.js';
 import { RouteModule } from './routes/route.module.js';
 import { ENGINE, PLATFORM } from './platform/ports.js';
 import type { Engine, Platform } from './platform/ports.js';
@@ -39,6 +41,7 @@ export interface Core {
   platform: Platform;
   engine: Engine;
   egressPolicy: unknown;
+  policies: RuntimePolicies;
 }
 
 @Global()
@@ -54,6 +57,7 @@ class CoreModule {
       { provide: PLATFORM, useValue: core.platform },
       { provide: ENGINE, useValue: core.engine },
       { provide: EGRESS_POLICY, useValue: core.egressPolicy },
+      { provide: FRONT_DOOR, useValue: core.policies.frontDoor },
     ];
     return { module: CoreModule, providers, exports: providers };
   }
@@ -80,6 +84,7 @@ export class AppModule {
         ObservabilityCoreModule,
         ...features,
         ExecutionModule,
+        PoliciesModule,
         HealthModule,
         ObservabilityModule,
       ],

@@ -21,12 +21,13 @@ import { openDatabase } from './database/data-source.js';
 import { BullQueue } from './execution/bull-queue.js';
 import { DispatcherService } from './execution/dispatcher.service.js';
 import { InProcessQueue } from './execution/queue.js';
-import { egressPolicyFactory } from './platform/egress-policy.js';
+import { createRuntimePolicies } from './platform/egress-policy.js';
 import { loadPlatform } from './platform/ports.js';
 import type { Engine } from './platform/ports.js';
 import { DomainError } from './common/domain-error.js';
 import { withLogContext } from './observability/correlation.js';
 import { RunObserver } from './observability/run-observer.service.js';
+import { policyEvents } from './observability/policy-events.js';
 
 const BODY_LIMIT = 10 * 1024 * 1024;
 
@@ -49,7 +50,8 @@ async function buildCore(config: RuntimeConfig, logger: Logger): Promise<Core> {
     config.mode === 'cluster'
       ? new BullQueue(config.redisUrl!, config.queuePrefix, logger)
       : new InProcessQueue(logger);
-  const egressPolicy = egressPolicyFactory(platform);
+  const policies = createRuntimePolicies(platform, config, (event) => policyEvents.emit(event));
+  const egressPolicy = policies.egress;
   const engine: Engine =
     typeof platform.engine.createEngine !== 'function'
       ? unavailableEngine()
@@ -58,7 +60,17 @@ async function buildCore(config: RuntimeConfig, logger: Logger): Promise<Core> {
           policy: egressPolicy,
           logger: engineLogger(logger.child({ component: 'engine' })),
         });
-  return { config, logger, dataSource, masterKey, queue, platform, engine, egressPolicy };
+  return {
+    config,
+    logger,
+    dataSource,
+    masterKey,
+    queue,
+    platform,
+    engine,
+    egressPolicy,
+    policies,
+  };
 }
 
 function engineLogger(logger: Logger) {
@@ -213,6 +225,7 @@ async function startApi(config: RuntimeConfig, logger: Logger): Promise<void> {
     await dispatcher.idle();
     await core.queue.close();
     await core.engine.dispose();
+    await core.policies.close();
     await core.dataSource.destroy();
   });
 }
@@ -242,6 +255,7 @@ async function startWorker(config: RuntimeConfig, logger: Logger): Promise<void>
     await dispatcher.idle();
     await app.close();
     await core.engine.dispose();
+    await core.policies.close();
     await core.dataSource.destroy();
   });
 }

@@ -38,6 +38,12 @@ export interface RuntimeConfig {
   /** Base URL browsers and OAuth providers reach this runtime at (the OAuth redirect URI). */
   publicUrl: string;
   oauthStateTtlSec: number;
+  frontDoorKeyLimit: number;
+  frontDoorTenantLimit: number;
+  frontDoorWindowMs: number;
+  egressMaxWaitMs: number;
+  partnerConcurrency: number;
+  egressSafetyMargin: number;
 }
 
 interface VariableSpec {
@@ -171,6 +177,41 @@ export const VARIABLES: VariableSpec[] = [
     description: 'how long an OAuth authorization started with Connect may take to come back',
     default: '600',
   },
+  {
+    name: 'PLUGBOARD_FRONT_DOOR_KEY_LIMIT',
+    description:
+      'intake requests (events, actions, webhooks) one API key may make per PLUGBOARD_FRONT_DOOR_WINDOW_MS (a webhook counts against its installation); 0 turns the limit off',
+    default: '6000',
+  },
+  {
+    name: 'PLUGBOARD_FRONT_DOOR_TENANT_LIMIT',
+    description:
+      "intake requests all of a tenant's keys and webhooks together may make per PLUGBOARD_FRONT_DOOR_WINDOW_MS; 0 turns the limit off",
+    default: '30000',
+  },
+  {
+    name: 'PLUGBOARD_FRONT_DOOR_WINDOW_MS',
+    description: 'the window of the front-door limits; the full limit may be used as a burst',
+    default: '60000',
+  },
+  {
+    name: 'PLUGBOARD_EGRESS_MAX_WAIT_MS',
+    description:
+      'longest a partner call waits for rate-limit tokens and concurrency slots before its item is re-queued (RATE_LIMITED, no attempt spent)',
+    default: '10000',
+  },
+  {
+    name: 'PLUGBOARD_PARTNER_CONCURRENCY',
+    description:
+      'calls in flight to one partner host per connector, across all installations and processes',
+    default: '50',
+  },
+  {
+    name: 'PLUGBOARD_EGRESS_SAFETY_MARGIN',
+    description:
+      'share by which partner-wide rate limits are stretched to absorb network and scheduling jitter (0.03 = 30 ms per second); raise it for partners behind slow or variable networks',
+    default: '0.03',
+  },
 ];
 
 export class ConfigError extends Error {
@@ -197,6 +238,14 @@ function integer(env: Env, name: string, min: number, max: number): number {
   const value = Number(raw);
   if (value < min || value > max)
     throw new ConfigError(name, `expected ${min}..${max}, got ${value}`);
+  return value;
+}
+
+function fraction(env: Env, name: string, max: number): number {
+  const raw = read(env, name) ?? '';
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > max)
+    throw new ConfigError(name, `expected a number from 0 to ${max}, got "${raw}"`);
   return value;
 }
 
@@ -332,6 +381,12 @@ export function loadConfig(
     workerMetricsPort: integer(env, 'PLUGBOARD_WORKER_METRICS_PORT', 0, 65535),
     publicUrl: publicUrl(env),
     oauthStateTtlSec: integer(env, 'PLUGBOARD_OAUTH_STATE_TTL_SEC', 1, 3600),
+    frontDoorKeyLimit: integer(env, 'PLUGBOARD_FRONT_DOOR_KEY_LIMIT', 0, 100_000_000),
+    frontDoorTenantLimit: integer(env, 'PLUGBOARD_FRONT_DOOR_TENANT_LIMIT', 0, 100_000_000),
+    frontDoorWindowMs: integer(env, 'PLUGBOARD_FRONT_DOOR_WINDOW_MS', 1000, 86_400_000),
+    egressMaxWaitMs: integer(env, 'PLUGBOARD_EGRESS_MAX_WAIT_MS', 0, 600_000),
+    partnerConcurrency: integer(env, 'PLUGBOARD_PARTNER_CONCURRENCY', 1, 10_000),
+    egressSafetyMargin: fraction(env, 'PLUGBOARD_EGRESS_SAFETY_MARGIN', 0.5),
   };
 }
 

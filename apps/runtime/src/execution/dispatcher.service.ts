@@ -16,6 +16,7 @@ import { classify } from './classify.js';
 import type { EventEntity, EventState } from './event.entity.js';
 import { EventRepository } from './event.repository.js';
 import { ExecutorService } from './executor.service.js';
+import { intakePressure } from './intake-pressure.js';
 import { QUEUE } from './queue.js';
 import type { WorkKick, WorkQueue } from './queue.js';
 import { RunRepository } from './run.repository.js';
@@ -160,6 +161,7 @@ export class DispatcherService {
       }
       const claimed = await this.events.claim(kick, this.owner, this.config.leaseMs, plan.maxItems);
       if (claimed.length === 0) return false;
+      await intakePressure.turn();
       await this.runBatch(runnable, kick.action, claimed);
       return true;
     }
@@ -208,6 +210,7 @@ export class DispatcherService {
       startedAt,
       lastStatus(result),
       runnable.installation.connectorId,
+      policyDeferral(result),
     );
   }
 
@@ -279,6 +282,7 @@ export class DispatcherService {
       finishedAt: Date.now(),
     });
     const status = lastStatus(result);
+    const deferral = policyDeferral(result);
     for (const [index, event] of claimed.entries()) {
       await this.settle(
         event,
@@ -288,6 +292,7 @@ export class DispatcherService {
         startedAt,
         status,
         runnable.installation.connectorId,
+        deferral,
       );
     }
   }
@@ -300,15 +305,23 @@ export class DispatcherService {
     startedAt: number,
     partnerStatus: number | null,
     connectorId: string,
+    deferral: { retryAfterMs: number } | null = null,
   ): Promise<void> {
     let state: EventState = 'succeeded';
     let nextAttemptAt: number | undefined;
+    let refundAttempt = false;
     if (outcome.status === 'failed') {
       const code = outcome.error?.code ?? 'INTERNAL';
       const errorClass = classify(this.platform, code);
       // A spent retry budget fails fast (replayable) instead of piling more load on the partner.
       const retryable = errorClass !== 'permanent' && code !== 'RETRY_BUDGET_EXHAUSTED';
-      if (retryable && event.attempts < this.config.maxAttempts) {
+      if (deferral && code === 'RATE_LIMITED') {
+        // Our own egress policy refused the call after its bounded wait: the item has not failed,
+        // it waits for its turn and keeps its attempt.
+        state = 'queued';
+        nextAttemptAt = Date.now() + deferral.retryAfterMs;
+        refundAttempt = true;
+      } else if (retryable && event.attempts < this.config.maxAttempts) {
         state = 'queued';
         nextAttemptAt = Date.now() + redeliveryDelay(event.attempts);
       } else {
@@ -351,6 +364,7 @@ export class DispatcherService {
       nextAttemptAt,
       lastRunId: runId,
       lastBatchId: batchId,
+      refundAttempt,
     });
     if (!kept)
       this.logger.warn(
@@ -364,6 +378,19 @@ export class DispatcherService {
       );
     }
   }
+}
+
+/**
+ * A run the egress policy stopped before the partner call (RATE_LIMITED after the bounded wait, or
+ * its store unreachable): the engine marks those with `details.policyCode`. A partner's own 429
+ * has no policyCode and is retried like any transient failure.
+ */
+function policyDeferral(result: RunResult): { retryAfterMs: number } | null {
+  const details = result.error?.details as
+    { policyCode?: unknown; retryAfterMs?: unknown } | undefined;
+  if (result.error?.code !== 'RATE_LIMITED' || typeof details?.policyCode !== 'string') return null;
+  const retryAfterMs = typeof details.retryAfterMs === 'number' ? details.retryAfterMs : 1000;
+  return { retryAfterMs: Math.min(Math.max(retryAfterMs, 50), 300_000) };
 }
 
 function lastStatus(result: RunResult): number | null {
@@ -381,6 +408,7 @@ async function runLimited<T>(
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
       const item = items[next++]!;
+      await intakePressure.turn();
       await work(item);
     }
   });

@@ -246,6 +246,8 @@ export class EventRepository {
       nextAttemptAt?: number;
       lastRunId: string;
       lastBatchId?: string | null;
+      /** The attempt never reached the partner (deferred by the egress policy): give it back. */
+      refundAttempt?: boolean;
     },
   ): Promise<boolean> {
     if (this.fast) {
@@ -256,6 +258,7 @@ export class EventRepository {
         nextAttemptAt: change.nextAttemptAt ?? Date.now(),
         lastRunId: change.lastRunId,
         lastBatchId: change.lastBatchId ?? null,
+        refundAttempt: change.refundAttempt ?? false,
         id,
         owner,
       });
@@ -263,8 +266,8 @@ export class EventRepository {
     const result = await this.db
       .createQueryBuilder()
       .update(EventEntity)
-      .set(
-        row<Partial<EventEntity>>({
+      .set({
+        ...row<Partial<EventEntity>>({
           state: change.state,
           output: change.output ?? null,
           error: (change.error ?? null) as EventEntity['error'],
@@ -274,8 +277,9 @@ export class EventRepository {
           lastRunId: change.lastRunId,
           lastBatchId: change.lastBatchId ?? null,
           updatedAt: Date.now(),
-        }) as never,
-      )
+        }),
+        ...(change.refundAttempt ? { attempts: () => 'attempts - 1' } : {}),
+      } as never)
       .where('id = :id AND lease_owner = :owner', { id, owner })
       .execute();
     return (result.affected ?? 0) > 0;

@@ -9,6 +9,7 @@ import { isAuthorizationCode } from '../oauth/oauth-client.js';
 import { OAuthTokenService } from '../oauth/oauth-token.service.js';
 import { ENGINE, PLATFORM } from '../platform/ports.js';
 import type { Engine, Platform, RunMeta, RunResult } from '../platform/ports.js';
+import { quotasRequest } from '../policies/quotas.js';
 import { classify } from './classify.js';
 import type { RunEntity, RunKind } from './run.entity.js';
 import { RunRepository } from './run.repository.js';
@@ -88,6 +89,8 @@ export class ExecutorService {
         credentials,
         meta,
         isolateKey: `${installation.id}@${installation.version}`,
+        // The installation's quotas tighten the egress limits (tenant, installation, endpoint layers).
+        ...quotasRequest(installation.quotas),
         // Authorization-code tokens come from the token store, fresh, at the egress bridge.
         ...(isAuthorizationCode(definition.auth)
           ? { oauth: this.oauthTokens.providerFor(installation, definition.auth) }

@@ -45,7 +45,7 @@ export class SqliteIntake {
     this.retire = db.prepare(`UPDATE events SET idempotency_key = ? WHERE id = ?`);
     this.finishStatement = db.prepare(
       `UPDATE events SET state = ?, output = ?, error = ?, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = ?,
-       last_run_id = ?, last_batch_id = ?, updated_at = ? WHERE id = ? AND lease_owner = ?`,
+       last_run_id = ?, last_batch_id = ?, attempts = attempts - ?, updated_at = ? WHERE id = ? AND lease_owner = ?`,
     );
     // Nested better-sqlite3 transactions are savepoints: one request's unique-key clash rolls back
     // that request only, and the others in the group still commit.
@@ -100,6 +100,7 @@ export class SqliteIntake {
     nextAttemptAt: number;
     lastRunId: string;
     lastBatchId: string | null;
+    refundAttempt: boolean;
     id: string;
     owner: string;
   }): boolean {
@@ -110,6 +111,7 @@ export class SqliteIntake {
       values.nextAttemptAt,
       values.lastRunId,
       values.lastBatchId,
+      values.refundAttempt ? 1 : 0,
       Date.now(),
       values.id,
       values.owner,

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { InstallationService } from '../installations/installation.service.js';
 import { EGRESS_POLICY } from '../platform/egress-policy.js';
+import { PolicyStateService } from '../policies/policy-state.service.js';
 import { DeprecationService } from '../versioning/deprecation.service.js';
 import { ObservabilityRepository } from './observability.repository.js';
 import { RunObserver } from './run-observer.service.js';
@@ -27,6 +28,7 @@ export class InstallationHealthService {
     @Inject(RunObserver) private readonly observer: RunObserver,
     @Inject(EGRESS_POLICY) private readonly policy: unknown,
     @Inject(DeprecationService) private readonly deprecations: DeprecationService,
+    @Inject(PolicyStateService) private readonly policyStates: PolicyStateService,
   ) {}
 
   async health(id: string, principal: Principal) {
@@ -77,6 +79,8 @@ export class InstallationHealthService {
         })),
       },
       policy: await this.policyState(installation),
+      // Per layer with the installation's tenant, limits, quotas and rendered host (policies/).
+      policies: await this.policyStates.of(installation.id),
       lastSuccessAt: lastSuccess === null ? null : new Date(lastSuccess).toISOString(),
       slo: {
         objectives: objectivesView(objectives),

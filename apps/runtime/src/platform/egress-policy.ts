@@ -1,12 +1,53 @@
+import type { Policies, PolicyEvent } from '@plugboard/policies';
+import type { RuntimeConfig } from '../config/config.js';
 import type { Platform } from './ports.js';
 
 /**
- * The seam where packages/policies plugs in: the engine gets its EgressPolicy from this provider.
- * Until the layered policies land (traffic-policies issue) it is the pass-through policy, which
- * imposes no limits and leaves retries to the dispatcher's item-level redelivery.
+ * The seam where packages/policies plugs in: the engine gets its EgressPolicy from this provider,
+ * the front door its limiter from FRONT_DOOR. Embedded mode keeps every limit in this process's
+ * memory; cluster mode keeps them in Redis, so API and worker processes draw from the same
+ * buckets, slots, pauses and retry budgets.
  */
 export const EGRESS_POLICY = Symbol('EGRESS_POLICY');
+export const FRONT_DOOR = Symbol('FRONT_DOOR');
 
-export function egressPolicyFactory(platform: Platform): unknown {
-  return platform.policies.passThroughPolicy;
+export interface RuntimePolicies {
+  /** `createPolicies().egress`, or the pass-through policy when the package lacks createPolicies. */
+  egress: unknown;
+  frontDoor: Policies['frontDoor'] | null;
+  close(): Promise<void>;
+}
+
+export function createRuntimePolicies(
+  platform: Platform,
+  config: RuntimeConfig,
+  onEvent: (event: PolicyEvent) => void,
+): RuntimePolicies {
+  const { createPolicies } = platform.policies;
+  if (typeof createPolicies !== 'function') {
+    return {
+      egress: platform.policies.passThroughPolicy,
+      frontDoor: null,
+      close: () => Promise.resolve(),
+    };
+  }
+  const window = config.frontDoorWindowMs;
+  const policies = createPolicies({
+    ...(config.mode === 'cluster' && config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    egress: {
+      maxWaitMs: config.egressMaxWaitMs,
+      safetyMargin: config.egressSafetyMargin,
+      defaults: { partnerConcurrency: config.partnerConcurrency },
+      onEvent,
+    },
+    frontDoor: {
+      ...(config.frontDoorKeyLimit > 0
+        ? { perKey: { requests: config.frontDoorKeyLimit, perMs: window } }
+        : {}),
+      ...(config.frontDoorTenantLimit > 0
+        ? { perTenant: { requests: config.frontDoorTenantLimit, perMs: window } }
+        : {}),
+    },
+  });
+  return { egress: policies.egress, frontDoor: policies.frontDoor, close: () => policies.close() };
 }

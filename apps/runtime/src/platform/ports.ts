@@ -1,3 +1,5 @@
+import type { TenantQuotas, createPolicies } from '@plugboard/policies';
+
 // The runtime's view of the libraries it runs on, written to the interfaces agreed in the team brief.
 // Loading them through one dynamic import per package keeps this workspace compiling while those
 // packages are built in parallel, and gives one place that says which functions the runtime needs.
@@ -88,6 +90,8 @@ export interface RunRequest {
   transport?: unknown;
   /** Authorization-code OAuth tokens, kept fresh by the runtime's token store. */
   oauth?: OAuthTokenProvider;
+  /** The installation's quotas, handed to the egress policy (they only tighten the limits). */
+  quotas?: TenantQuotas;
 }
 export interface OAuthTokenProvider {
   accessToken(): Promise<string>;
@@ -147,6 +151,7 @@ export interface EngineModule {
 }
 export interface PoliciesModule {
   passThroughPolicy: unknown;
+  createPolicies?: typeof createPolicies;
 }
 
 function missing(pkg: string, names: string[], mod: Record<string, unknown>): string[] {
@@ -176,7 +181,7 @@ export async function loadPlatform(): Promise<Platform> {
         ['createEngine', 'classifyError', 'verifyWebhook', 'runContracts'],
         engine,
       ),
-      ...missing('policies', ['passThroughPolicy'], policies),
+      ...missing('policies', ['passThroughPolicy', 'createPolicies'], policies),
     ],
   };
 }
