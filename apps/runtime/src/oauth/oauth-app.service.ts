@@ -7,6 +7,8 @@ import { CatalogService } from '../catalog/catalog.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { MASTER_KEY } from '../common/master-key.js';
 import { open, seal } from '../common/secret-box.js';
+import { RUNTIME_CONFIG } from '../config/config.js';
+import type { RuntimeConfig } from '../config/config.js';
 import { OAuthRepository } from './oauth.repository.js';
 
 export interface OAuthAppInput {
@@ -26,16 +28,18 @@ export type OAuthAppView =
 @Injectable()
 export class OAuthAppService {
   private readonly key: Buffer;
+  /** During a master key rotation: secrets still sealed under the old key are re-sealed on use. */
+  private readonly previousKey: Buffer | undefined;
 
   constructor(
     @Inject(OAuthRepository) private readonly repository: OAuthRepository,
     @Inject(CatalogService) private readonly catalog: CatalogService,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(MASTER_KEY) masterKey: Buffer,
+    @Inject(RUNTIME_CONFIG) config: RuntimeConfig,
   ) {
-    this.key = Buffer.from(
-      hkdfSync('sha256', masterKey, Buffer.alloc(0), 'plugboard:oauth-app', 32),
-    );
+    this.key = appKey(masterKey);
+    this.previousKey = config.previousMasterKey ? appKey(config.previousMasterKey) : undefined;
   }
 
   private requireAdmin(principal: Principal): void {
@@ -94,9 +98,23 @@ export class OAuthAppService {
   async client(connectorId: string): Promise<{ clientId: string; clientSecret: string } | null> {
     const app = await this.repository.findApp(connectorId);
     if (!app) return null;
-    return {
-      clientId: app.clientId,
-      clientSecret: open(this.key, app.clientSecret, `oauth-app:${connectorId}`).toString('utf8'),
-    };
+    const where = `oauth-app:${connectorId}`;
+    let secret: Buffer;
+    try {
+      secret = open(this.key, app.clientSecret, where);
+    } catch (error) {
+      if (!this.previousKey) throw error;
+      secret = open(this.previousKey, app.clientSecret, where);
+      await this.repository.putApp(
+        { ...app, clientSecret: seal(this.key, secret, where) },
+        'system:master-key-rotation',
+      );
+    }
+    return { clientId: app.clientId, clientSecret: secret.toString('utf8') };
   }
+}
+
+function appKey(masterKey: Buffer): Buffer {
+  // The app secrets belong to no tenant: a key of their own, derived from the master key.
+  return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'plugboard:oauth-app', 32));
 }
