@@ -13,6 +13,7 @@ import { InstallationService } from '../installations/installation.service.js';
 import type { ConnectorVersionEntity } from '../catalog/connector-version.entity.js';
 import type { EventEntity } from './event.entity.js';
 import { EventRepository } from './event.repository.js';
+import { intakePressure } from './intake-pressure.js';
 import { PayloadMigrationService } from '../versioning/payload-migration.service.js';
 import { QUEUE } from './queue.js';
 import { RunObserver } from '../observability/run-observer.service.js';
@@ -70,6 +71,21 @@ export class IntakeService {
   ) {}
 
   async accept(
+    installationId: string,
+    body: unknown,
+    headers: { idempotencyKey?: string; schemaVersion?: string },
+    principal: Principal,
+    correlationId: string,
+  ): Promise<IntakeAnswer> {
+    intakePressure.begin();
+    try {
+      return await this.acceptNow(installationId, body, headers, principal, correlationId);
+    } finally {
+      intakePressure.end();
+    }
+  }
+
+  private async acceptNow(
     installationId: string,
     body: unknown,
     headers: { idempotencyKey?: string; schemaVersion?: string },
@@ -293,8 +309,11 @@ export class IntakeService {
           ];
           continue;
         }
-        if (!isList && prior.response)
+        if (!isList && prior.response) {
+          // The first request's commit can still be waiting for its fsync: so does its replay.
+          await this.events.commitIntake([], []);
           return { status: 202, body: prior.response as IntakeAnswer['body'], replayed: true };
+        }
         answer.status = 'duplicate';
         answer.eventId = prior.id;
         continue;

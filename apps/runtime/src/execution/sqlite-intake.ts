@@ -1,16 +1,21 @@
+import { open } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { EventEntity } from './event.entity.js';
 
 // The embedded intake hot path. better-sqlite3 is synchronous, so a transaction run here is atomic
 // with respect to the event loop; requests that arrive in the same turn share one commit (group
-// commit), which is what makes an fsync per intake commit affordable.
+// commit), and every commit made while an fsync is in flight shares the next one.
 
 interface Statement {
   run(...params: unknown[]): { changes: number };
   all(...params: unknown[]): unknown[];
 }
 export interface SqliteHandle {
+  readonly name: string;
+  readonly memory: boolean;
+  readonly inTransaction: boolean;
   prepare(sql: string): Statement;
-  pragma(sql: string): unknown;
+  pragma(sql: string, options?: { simple: boolean }): unknown;
   transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void;
 }
 
@@ -29,6 +34,16 @@ const INSERT = `INSERT INTO events (id, tenant_id, installation_id, action, idem
 const json = (value: unknown) =>
   value === null || value === undefined ? null : JSON.stringify(value);
 
+/** fdatasync of one file through the libuv pool, so the event loop keeps serving while it runs. */
+async function syncFile(path: string, flags = 'r+'): Promise<void> {
+  const handle = await open(path, flags);
+  try {
+    await (flags === 'r' ? handle.sync() : handle.datasync());
+  } finally {
+    await handle.close();
+  }
+}
+
 export class SqliteIntake {
   private pending: Pending[] = [];
   private scheduled = false;
@@ -39,8 +54,15 @@ export class SqliteIntake {
   private readonly finishStatement: Statement;
   private readonly commitOne: (p: Pending) => void;
   private readonly commitAll: (group: Pending[]) => void;
+  /** The WAL file whose fsync makes a commit durable; null (in-memory or not WAL): FULL commits. */
+  private readonly wal: string | null;
+  private syncing = false;
+  private directorySynced = false;
+  private awaitingSync: Pending[] = [];
 
   constructor(private readonly db: SqliteHandle) {
+    const journal = String(db.pragma('journal_mode', { simple: true })).toLowerCase();
+    this.wal = !db.memory && journal === 'wal' ? `${db.name}-wal` : null;
     this.insert = db.prepare(INSERT);
     this.retire = db.prepare(`UPDATE events SET idempotency_key = ? WHERE id = ?`);
     this.finishStatement = db.prepare(
@@ -156,9 +178,70 @@ export class SqliteIntake {
   }
 
   private flush(): void {
+    // A TypeORM transaction left open across an await shares this connection: a group committed
+    // now would only be a savepoint inside it, so wait until it has ended.
+    if (this.db.inTransaction) {
+      setTimeout(() => this.flush(), 1);
+      return;
+    }
     const group = this.pending;
     this.pending = [];
     this.scheduled = false;
+    if (this.wal === null) return this.flushFull(group);
+    // The commit itself runs at the connection's NORMAL level (written to the WAL, not yet fsynced);
+    // the answers wait for an fsync of the WAL file that starts after it, which is what FULL would
+    // have done inside the commit, but here it runs off the event loop and covers every group
+    // committed while the previous fsync was in flight.
+    try {
+      this.commitAll(group);
+    } catch (error) {
+      for (const p of group) p.reject(error);
+      return;
+    }
+    for (const p of group) {
+      if (p.failed) p.reject(p.failed.error);
+      else this.awaitingSync.push(p);
+    }
+    this.syncWal();
+  }
+
+  private syncWal(): void {
+    if (this.syncing || this.awaitingSync.length === 0 || this.wal === null) return;
+    this.syncing = true;
+    const waiting = this.awaitingSync;
+    this.awaitingSync = [];
+    this.syncOnce(this.wal)
+      .then(
+        () => {
+          for (const p of waiting) p.resolve();
+        },
+        (error: unknown) => {
+          for (const p of waiting) p.reject(error);
+        },
+      )
+      .finally(() => {
+        this.syncing = false;
+        this.syncWal();
+      });
+  }
+
+  private async syncOnce(wal: string): Promise<void> {
+    try {
+      await syncFile(wal);
+    } catch (error) {
+      // No WAL file: a checkpoint moved everything into the database file and its connection
+      // closed the log; the database file holds the commit then.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await syncFile(this.db.name);
+    }
+    if (!this.directorySynced) {
+      // The WAL file's directory entry, once, so the file itself survives a power loss.
+      await syncFile(dirname(wal), 'r');
+      this.directorySynced = true;
+    }
+  }
+
+  private flushFull(group: Pending[]): void {
     // Accepted events must survive power loss, so their commit fsyncs (FULL); the connection's other
     // writes (runs, attempts, outcomes) stay NORMAL, durable across process crashes, because losing
     // one only re-runs an item under the same idempotency keys.
