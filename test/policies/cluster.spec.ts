@@ -1,0 +1,80 @@
+// Cluster mode: the partner-wide limit is held in Redis, so two worker processes together still
+// stay within a connector's declared rate.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api } from '../support/api.js';
+import type { Call } from '../support/api.js';
+import { startFakePartner } from '../support/fake-partner.js';
+import type { FakePartner } from '../support/fake-partner.js';
+import { eventually, startRuntime } from '../support/runtime.js';
+import type { RuntimeProcess } from '../support/runtime.js';
+import { REDIS_URL, freshDatabase, requirePostgres, requireRedis } from '../support/services.js';
+import {
+  allSettled,
+  busiestWindow,
+  enforceLimit,
+  installConnector,
+  limitedConnector,
+  on,
+  postEvents,
+} from './support.js';
+
+const servicesUp = (await requirePostgres()) && (await requireRedis());
+
+describe.skipIf(!servicesUp)('egress policies across processes (PostgreSQL + Redis)', () => {
+  let database: ReturnType<typeof freshDatabase>;
+  let partner: FakePartner;
+  const processes: RuntimeProcess[] = [];
+  let call: Call;
+
+  beforeAll(async () => {
+    database = freshDatabase();
+    partner = await startFakePartner();
+    const env = {
+      PLUGBOARD_MODE: 'cluster',
+      DATABASE_URL: database.url,
+      REDIS_URL,
+      PLUGBOARD_QUEUE_PREFIX: `pb-pol-${randomBytes(4).toString('hex')}`,
+      PLUGBOARD_MASTER_KEY: randomBytes(32).toString('hex'),
+      PLUGBOARD_SWEEP_INTERVAL_MS: '300',
+      PLUGBOARD_WORKER_CONCURRENCY: '4',
+      PLUGBOARD_EGRESS_SAFETY_MARGIN: '0.06',
+    };
+    const apiProcess = await startRuntime({ env });
+    processes.push(apiProcess);
+    call = api(apiProcess);
+    for (const _ of [1, 2]) processes.push(await startRuntime({ args: ['worker'], env }));
+  });
+
+  afterAll(async () => {
+    for (const p of processes.reverse()) await p.stop();
+    await partner?.close();
+    database?.drop();
+  });
+
+  it('holds a 10 requests/s partner limit with two workers sending', async () => {
+    // A connector id of its own per run: the Redis buckets outlive the processes.
+    const id = `rated-${randomBytes(3).toString('hex')}`;
+    const definition = limitedConnector(partner.url, id, { rate: { requests: 10, perMs: 1000 } });
+    const t = await installConnector(call, definition, 'cluster-rated');
+    const books = enforceLimit(partner, `/${id}/`, 10, 1000);
+    const texts = Array.from({ length: 60 }, (_, i) => ({
+      action: 'send',
+      data: { text: `c${i}` },
+    }));
+    const ids = await postEvents(call, t.key, t.installationId, texts);
+    await eventually(
+      async () => (on(partner, `/${id}/`).length >= 60 ? true : undefined),
+      30_000,
+      200,
+    );
+    const events = await allSettled(call, t.key, ids);
+    expect(events.filter((e) => e.state !== 'succeeded')).toEqual([]);
+    const seen = on(partner, `/${id}/`);
+    expect(books.refused).toBe(0);
+    expect(seen).toHaveLength(60);
+    expect(busiestWindow(seen)).toBeLessThanOrEqual(10);
+    const workers = new Set(events.map((e) => e.attempts.at(-1)!.worker));
+    expect(workers.size).toBe(2);
+  }, 60_000);
+});
