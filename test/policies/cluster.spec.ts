@@ -8,10 +8,11 @@ import { startFakePartner } from '../support/fake-partner.js';
 import type { FakePartner } from '../support/fake-partner.js';
 import { eventually, startRuntime } from '../support/runtime.js';
 import type { RuntimeProcess } from '../support/runtime.js';
-import { REDIS_URL, freshDatabase, requirePostgres, requireRedis } from '../support/services.js';
+import { freshDatabase, requirePostgres, requireRedis } from '../support/services.js';
 import {
   allSettled,
   busiestWindow,
+  clusterEnv,
   enforceLimit,
   installConnector,
   limitedConnector,
@@ -31,12 +32,7 @@ describe.skipIf(!servicesUp)('egress policies across processes (PostgreSQL + Red
     database = freshDatabase();
     partner = await startFakePartner();
     const env = {
-      PLUGBOARD_MODE: 'cluster',
-      DATABASE_URL: database.url,
-      REDIS_URL,
-      PLUGBOARD_QUEUE_PREFIX: `pb-pol-${randomBytes(4).toString('hex')}`,
-      PLUGBOARD_MASTER_KEY: randomBytes(32).toString('hex'),
-      PLUGBOARD_SWEEP_INTERVAL_MS: '300',
+      ...clusterEnv(database.url),
       PLUGBOARD_WORKER_CONCURRENCY: '4',
       PLUGBOARD_EGRESS_SAFETY_MARGIN: '0.06',
     };

@@ -1,12 +1,10 @@
 // The egress policies as a tenant and a partner see them, through the built runtime (embedded
 // mode, limits in memory) against a fake partner that enforces its own limit and counts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, makeTenant } from '../support/api.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeTenant } from '../support/api.js';
 import type { Call } from '../support/api.js';
-import { startFakePartner } from '../support/fake-partner.js';
 import type { FakePartner } from '../support/fake-partner.js';
-import { eventually, startRuntime } from '../support/runtime.js';
-import type { RuntimeProcess } from '../support/runtime.js';
+import { eventually } from '../support/runtime.js';
 import {
   allSettled,
   busiestWindow,
@@ -15,29 +13,20 @@ import {
   limitedConnector,
   on,
   postEvents,
+  useRuntimeAndPartner,
 } from './support.js';
 
-let runtime: RuntimeProcess;
+const harness = useRuntimeAndPartner({
+  PLUGBOARD_WORKER_CONCURRENCY: '8',
+  // A short bounded wait, so calls the policy holds back past it are re-queued (RATE_LIMITED).
+  PLUGBOARD_EGRESS_MAX_WAIT_MS: '1500',
+  // A margin of 60 ms per second absorbs the scheduling stalls of a loaded 2-core CI machine.
+  PLUGBOARD_EGRESS_SAFETY_MARGIN: '0.06',
+});
 let partner: FakePartner;
 let call: Call;
-
-beforeAll(async () => {
-  partner = await startFakePartner();
-  runtime = await startRuntime({
-    // A short bounded wait, so calls the policy holds back past it are re-queued (RATE_LIMITED).
-    // A margin of 60 ms per second absorbs the scheduling stalls of a loaded 2-core CI machine.
-    env: {
-      PLUGBOARD_WORKER_CONCURRENCY: '8',
-      PLUGBOARD_EGRESS_MAX_WAIT_MS: '1500',
-      PLUGBOARD_EGRESS_SAFETY_MARGIN: '0.06',
-    },
-  });
-  call = api(runtime);
-});
-
-afterAll(async () => {
-  await runtime?.stop();
-  await partner?.close();
+beforeAll(() => {
+  ({ partner, call } = harness);
 });
 
 const texts = (n: number) =>

@@ -1,33 +1,19 @@
 // The front door: per API key and per tenant limits on the intake routes, through the built runtime.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, makeTenant, publish } from '../support/api.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeTenant, publish } from '../support/api.js';
 import type { Call } from '../support/api.js';
 import { makeConnector } from '../support/factories.js';
-import { startFakePartner } from '../support/fake-partner.js';
-import type { FakePartner } from '../support/fake-partner.js';
-import { startRuntime } from '../support/runtime.js';
-import type { RuntimeProcess } from '../support/runtime.js';
+import { useRuntimeAndPartner } from './support.js';
 
-let runtime: RuntimeProcess;
-let partner: FakePartner;
-let call: Call;
-
-beforeAll(async () => {
-  partner = await startFakePartner();
-  runtime = await startRuntime({
-    env: {
-      PLUGBOARD_FRONT_DOOR_KEY_LIMIT: '3',
-      PLUGBOARD_FRONT_DOOR_TENANT_LIMIT: '5',
-      PLUGBOARD_FRONT_DOOR_WINDOW_MS: '60000',
-    },
-  });
-  call = api(runtime);
-  await publish(call, makeConnector(partner.url));
+const harness = useRuntimeAndPartner({
+  PLUGBOARD_FRONT_DOOR_KEY_LIMIT: '3',
+  PLUGBOARD_FRONT_DOOR_TENANT_LIMIT: '5',
+  PLUGBOARD_FRONT_DOOR_WINDOW_MS: '60000',
 });
-
-afterAll(async () => {
-  await runtime?.stop();
-  await partner?.close();
+let call: Call;
+beforeAll(async () => {
+  call = harness.call;
+  await publish(call, makeConnector(harness.partner.url));
 });
 
 const event = { action: 'send', data: { text: 'hello' } };

@@ -1,10 +1,48 @@
 // Connectors with declared limits and a partner that keeps its own books, for the policy specs.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import type { Call } from '../support/api.js';
-import { makeTenant, publish } from '../support/api.js';
+import { api, makeTenant, publish } from '../support/api.js';
 import { makeConnector } from '../support/factories.js';
 import type { Definition } from '../support/factories.js';
+import { startFakePartner } from '../support/fake-partner.js';
 import type { FakePartner, RecordedRequest } from '../support/fake-partner.js';
-import { eventually } from '../support/runtime.js';
+import { eventually, startRuntime } from '../support/runtime.js';
+import type { RuntimeProcess } from '../support/runtime.js';
+import { REDIS_URL } from '../support/services.js';
+
+export interface Harness {
+  runtime: RuntimeProcess;
+  partner: FakePartner;
+  call: Call;
+}
+
+/** One embedded runtime and one fake partner for a spec file, started before its tests. */
+export function useRuntimeAndPartner(env: Record<string, string>): Harness {
+  const harness = {} as Harness;
+  beforeAll(async () => {
+    harness.partner = await startFakePartner();
+    harness.runtime = await startRuntime({ env });
+    harness.call = api(harness.runtime);
+  });
+  afterAll(async () => {
+    await harness.runtime?.stop();
+    await harness.partner?.close();
+  });
+  return harness;
+}
+
+/** Environment of cluster-mode processes sharing one database and Redis (fresh queue names). */
+export function clusterEnv(databaseUrl: string): Record<string, string> {
+  return {
+    PLUGBOARD_MODE: 'cluster',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    PLUGBOARD_QUEUE_PREFIX: `pb-pol-${randomBytes(4).toString('hex')}`,
+    PLUGBOARD_MASTER_KEY: randomBytes(32).toString('hex'),
+    PLUGBOARD_SWEEP_INTERVAL_MS: '300',
+  };
+}
 
 /** A realtime `send` connector (POST /<id>/messages) with the given `limits`. */
 export function limitedConnector(
