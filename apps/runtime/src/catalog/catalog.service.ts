@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import semver from 'semver';
 import { AuditService } from '../audit/audit.service.js';
@@ -10,7 +10,7 @@ import { newId } from '../common/ids.js';
 import { LOGGER } from '../common/logger.js';
 import { RUNTIME_CONFIG } from '../config/config.js';
 import type { RuntimeConfig } from '../config/config.js';
-import { ENGINE, PLATFORM } from '../platform/ports.js';
+import { PLATFORM } from '../platform/ports.js';
 import type { Bundle, Definition, Engine, Platform } from '../platform/ports.js';
 import { CatalogRepository } from './catalog.repository.js';
 import type { ConnectorVersionEntity } from './connector-version.entity.js';
@@ -42,18 +42,34 @@ function versionView(v: ConnectorVersionEntity) {
 }
 
 @Injectable()
-export class CatalogService {
+export class CatalogService implements OnModuleDestroy {
   private readonly versionCache = new Map<string, ConnectorVersionEntity>();
   private readonly publishedListeners: PublishedListener[] = [];
+  /**
+   * Contracts replay recorded interactions, so the live egress policy (rate waits, retries, retry
+   * budgets) must not apply to them: a retried call would consume the next recorded answer and a
+   * Retry-After would stall the gate. They run on their own engine with the pass-through policy.
+   */
+  private contractEngine: Engine | undefined;
 
   constructor(
     @Inject(CatalogRepository) private readonly catalog: CatalogRepository,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(PLATFORM) private readonly platform: Platform,
-    @Inject(ENGINE) private readonly engine: Engine,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  private contractsEngine(): Engine {
+    this.contractEngine ??= this.platform.engine.createEngine({
+      logger: { log: (level, message, fields) => this.logger[level]({ ...fields }, message) },
+    });
+    return this.contractEngine;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.contractEngine?.dispose();
+  }
 
   onPublished(listener: PublishedListener): void {
     this.publishedListeners.push(listener);
@@ -98,7 +114,7 @@ export class CatalogService {
       { definition, digest: bundle.digest, contracts: bundle.contracts ?? [] },
       previous ? { version: previous.version, definition: previous.definition } : null,
       consumers.map((c) => ({ consumer: c.consumer, body: c.body })),
-      this.engine,
+      this.contractsEngine(),
     );
     if (!report.valid) return { status: 422, report };
     const now = Date.now();
@@ -297,7 +313,7 @@ export class CatalogService {
     const name = String(body.name);
     const [result] = await this.platform.engine.runContracts(
       { definition: latest.definition as Definition, contracts: [body] },
-      { engine: this.engine },
+      { engine: this.contractsEngine() },
     );
     if (!result?.passed) {
       throw new DomainError(
