@@ -112,7 +112,13 @@ export const on = (partner: FakePartner, prefix: string) =>
 export interface EventBody {
   id: string;
   state: string;
-  attempts: Array<{ attempt: number; status: string; worker: string; batchId: string | null }>;
+  attempts: Array<{
+    attempt: number;
+    status: string;
+    worker: string;
+    batchId: string | null;
+    error: { code: string } | null;
+  }>;
   error: { code: string } | null;
   lastRunId: string;
   createdAt: string;
