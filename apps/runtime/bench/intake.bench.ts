@@ -190,6 +190,9 @@ export async function run(): Promise<BenchReport> {
       PLUGBOARD_ADMIN_KEY: ADMIN,
       PLUGBOARD_EGRESS_ALLOW_PRIVATE: '1',
       PLUGBOARD_PUBLISH_BUNDLED: '0',
+      // The intake's own throughput is measured here, not the front-door limiter (on by default).
+      PLUGBOARD_FRONT_DOOR_KEY_LIMIT: '0',
+      PLUGBOARD_FRONT_DOOR_TENANT_LIMIT: '0',
       LOG_LEVEL: 'warn',
       // The front-door limits stay on (their check is part of every intake request) but high
       // enough that the bench measures intake, not the limiter's refusals.
