@@ -5,6 +5,8 @@ import { canonical } from '../common/canonical.js';
 import { DomainError } from '../common/domain-error.js';
 import { orderedId, sha256 } from '../common/ids.js';
 import { LOGGER } from '../common/logger.js';
+import { isAuthorizationCode } from '../oauth/oauth-client.js';
+import { OAuthTokenService } from '../oauth/oauth-token.service.js';
 import type { EventEntity } from '../execution/event.entity.js';
 import { IntakeService } from '../execution/intake.service.js';
 import type { TriggerSink } from '../execution/webhook.service.js';
@@ -55,6 +57,7 @@ export class RouteFanoutService implements TriggerSink {
     @Inject(IntakeService) private readonly intake: IntakeService,
     @Inject(ENGINE) private readonly engine: EvaluatingEngine,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(OAuthTokenService) private readonly oauthTokens: OAuthTokenService,
   ) {}
 
   /**
@@ -168,6 +171,10 @@ export class RouteFanoutService implements TriggerSink {
         connectorVersion: installation.version,
       },
       isolateKey: `${installation.id}@${installation.version}`,
+      // Poll and webhook flows of authorization-code connectors call the partner with stored tokens.
+      ...(isAuthorizationCode(definition.auth)
+        ? { oauth: this.oauthTokens.providerFor(installation, definition.auth) }
+        : {}),
     });
   }
 
