@@ -21,6 +21,16 @@ const LOOP_VARIABLES = [...FLOW_VARIABLES, 'item', 'index'] as const;
 /** Variables of expressions over one partner response (pagination, outcome conditions). */
 export const RESPONSE_VARIABLES = ['status', 'headers', 'body'] as const;
 const CONFIG_ONLY = ['config'] as const;
+/** Authorize URL parameters the host sets for the code flow (RFC 6749 4.1.1, RFC 7636 4.3). */
+const FLOW_PARAMS = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'scope',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+] as const;
 /** Variables of expressions over an inbound webhook request. */
 const WEBHOOK_VARIABLES = ['headers', 'query', 'body'] as const;
 /** What the host resolves without a sandbox: exactly one `{{ config.<path> }}`. */
@@ -129,6 +139,14 @@ class Checker {
     }
     if (auth.type === 'oauth2AuthorizationCode') {
       this.template('/auth/authorizeUrl', auth.authorizeUrl, CONFIG_ONLY);
+      for (const name of Object.keys(auth.extraAuthorizeParams ?? {})) {
+        if (!(FLOW_PARAMS as readonly string[]).includes(name)) continue;
+        this.add(
+          pointerOf('auth', 'extraAuthorizeParams', name),
+          'AUTH_PARAM_RESERVED',
+          `"${name}" is a parameter of the authorization flow itself, set by the host: remove it from extraAuthorizeParams`,
+        );
+      }
     }
     if (auth.type === 'apiKey' && auth.name.includes('{{') && !CONFIG_REFERENCE.test(auth.name)) {
       // The host reads these without a sandbox, so only a plain config path is allowed.

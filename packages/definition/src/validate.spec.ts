@@ -484,6 +484,19 @@ const INVALID: Array<[string, unknown, string, string]> = [
     'SECRET_FIELD_UNKNOWN',
   ],
   [
+    'an extra authorize parameter that is part of the flow',
+    makeConnector({
+      auth: {
+        type: 'oauth2AuthorizationCode',
+        authorizeUrl: 'https://auth.example.com/authorize',
+        tokenUrl: 'https://auth.example.com/token',
+        extraAuthorizeParams: { access_type: 'offline', state: 'fixed' },
+      },
+    }),
+    '/auth/extraAuthorizeParams/state',
+    'AUTH_PARAM_RESERVED',
+  ],
+  [
     'a secret field reusing a credential name',
     makeConnector({ auth: { type: 'bearer', fields: [{ name: 'token', title: 'Token' }] } }),
     '/auth/fields/0/name',
