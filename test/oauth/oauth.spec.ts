@@ -151,6 +151,22 @@ describe('authorization code flow', () => {
     expect(page.text).toContain(`#/installations/${installationId}`);
   });
 
+  it('ends on a page that says what to do when the provider refuses the code', async () => {
+    const { installationId, key } = await newInstallation('bad-code');
+    const { authorizeUrl } = await steps.start(installationId, key);
+    const callback = new URL(await steps.authorize(authorizeUrl), publicUrl);
+    const code = callback.searchParams.get('code') ?? '';
+    callback.searchParams.set('code', `${code}-tampered`);
+    const page = record(await call('get', `${callback.pathname}${callback.search}`, ''));
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Authorization code refused');
+    expect(page.text).toContain('Press Connect again');
+    expect(page.text).not.toContain(code);
+    expect(provider.tokenCalls.at(-1)).toMatchObject({ status: 400, error: 'invalid_grant' });
+    const state = record(await call('get', `/v1/installations/${installationId}/oauth`, key));
+    expect(state.body.state).toBe('not_connected');
+  });
+
   it('refuses a state for another runtime or a made-up one', async () => {
     const page = record(await call('get', '/oauth/callback?code=abc&state=made-up', ''));
     expect(page.status).toBe(400);
