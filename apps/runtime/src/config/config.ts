@@ -44,6 +44,7 @@ export interface RuntimeConfig {
   egressMaxWaitMs: number;
   partnerConcurrency: number;
   egressSafetyMargin: number;
+  egressLeaseMs: number;
 }
 
 interface VariableSpec {
@@ -211,6 +212,12 @@ export const VARIABLES: VariableSpec[] = [
     description:
       'share by which partner-wide rate limits are stretched to absorb network and scheduling jitter (0.03 = 30 ms per second); raise it for partners behind slow or variable networks',
     default: '0.03',
+  },
+  {
+    name: 'PLUGBOARD_EGRESS_LEASE_MS',
+    description:
+      'lease of a concurrency slot, renewed while its call runs: the longest a dead process can keep its slots',
+    default: '30000',
   },
 ];
 
@@ -387,6 +394,7 @@ export function loadConfig(
     egressMaxWaitMs: integer(env, 'PLUGBOARD_EGRESS_MAX_WAIT_MS', 0, 600_000),
     partnerConcurrency: integer(env, 'PLUGBOARD_PARTNER_CONCURRENCY', 1, 10_000),
     egressSafetyMargin: fraction(env, 'PLUGBOARD_EGRESS_SAFETY_MARGIN', 0.5),
+    egressLeaseMs: integer(env, 'PLUGBOARD_EGRESS_LEASE_MS', 1000, 600_000),
   };
 }
 

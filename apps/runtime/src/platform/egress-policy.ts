@@ -37,6 +37,7 @@ export function createRuntimePolicies(
     egress: {
       maxWaitMs: config.egressMaxWaitMs,
       safetyMargin: config.egressSafetyMargin,
+      leaseMs: config.egressLeaseMs,
       defaults: { partnerConcurrency: config.partnerConcurrency },
       onEvent,
     },
