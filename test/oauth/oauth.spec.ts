@@ -39,6 +39,7 @@ beforeAll(async () => {
     env: {
       PLUGBOARD_PUBLIC_URL: publicUrl,
       PLUGBOARD_OAUTH_STATE_TTL_SEC: String(STATE_TTL_SEC),
+      PLUGBOARD_ALERT_INTERVAL_MS: '500',
     },
   });
   call = api(runtime);
@@ -245,6 +246,12 @@ describe('refresh', () => {
       await call('get', `/v1/audit?action=installation.needs-reauth`).expect(200),
     );
     expect(JSON.stringify(audit.body)).toContain(installationId);
+    const alert = await eventually(async () => {
+      const res = record(await call('get', `/v1/alerts?state=firing`).expect(200));
+      const alerts = (res.body as { alerts: Array<Record<string, unknown>> }).alerts;
+      return alerts.find((a) => a.rule === 'needs-reauth' && a.installationId === installationId);
+    });
+    expect(alert).toMatchObject({ state: 'firing', runbook: 'docs/runbooks/credential-expiry.md' });
 
     record(
       await call('post', `/v1/installations/${installationId}/events`, key)

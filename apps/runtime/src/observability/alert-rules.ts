@@ -7,7 +7,8 @@ export type AlertRule =
   | 'batch-success'
   | 'retry-spike'
   | 'schema-mismatch'
-  | 'slo-burn';
+  | 'slo-burn'
+  | 'needs-reauth';
 
 export const ALERT_RULES: AlertRule[] = [
   'queue-growth',
@@ -16,6 +17,7 @@ export const ALERT_RULES: AlertRule[] = [
   'retry-spike',
   'schema-mismatch',
   'slo-burn',
+  'needs-reauth',
 ];
 
 export interface AlertThresholds {
@@ -66,6 +68,8 @@ export const SEVERITY: Record<AlertRule, 'warning' | 'critical'> = {
   'retry-spike': 'warning',
   'schema-mismatch': 'warning',
   'slo-burn': 'critical',
+  // Deliveries of the installation are paused until a person reconnects it: nothing else fixes it.
+  'needs-reauth': 'critical',
 };
 
 export const RUNBOOK: Record<AlertRule, string> = {
@@ -75,6 +79,7 @@ export const RUNBOOK: Record<AlertRule, string> = {
   'retry-spike': 'docs/runbooks/retry-spike.md',
   'schema-mismatch': 'docs/runbooks/schema-mismatch.md',
   'slo-burn': 'docs/runbooks/slo-burn.md',
+  'needs-reauth': 'docs/runbooks/credential-expiry.md',
 };
 
 export interface Finding {

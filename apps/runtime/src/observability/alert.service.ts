@@ -311,6 +311,17 @@ export class AlertService implements OnApplicationBootstrap, OnModuleDestroy {
         },
       });
     }
+    // OAuth grants refused on refresh: the installation's deliveries wait for a Reconnect.
+    for (const i of await this.repository.needingReauth()) {
+      findings.push({
+        rule: 'needs-reauth',
+        key: i.id,
+        tenantId: i.tenantId,
+        installationId: i.id,
+        summary: `${i.id} lost its OAuth grant (invalid_grant on refresh) and holds its deliveries until it is reconnected`,
+        details: { since: iso(i.since) },
+      });
+    }
     return findings;
   }
 }

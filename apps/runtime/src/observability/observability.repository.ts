@@ -152,6 +152,18 @@ export class ObservabilityRepository {
     }));
   }
 
+  /** Installations whose OAuth grant was refused on refresh: paused until someone reconnects them. */
+  async needingReauth(): Promise<Array<{ id: string; tenantId: string; since: number }>> {
+    const rows = await this.query(
+      `SELECT id, tenant_id, updated_at FROM installations WHERE status = 'needs_reauth'`,
+    );
+    return rows.map((r) => ({
+      id: String(r.id),
+      tenantId: String(r.tenant_id),
+      since: Number(r.updated_at),
+    }));
+  }
+
   async tenantsOf(installationIds: string[]): Promise<Map<string, string>> {
     if (installationIds.length === 0) return new Map();
     const rows = await this.query(`SELECT id, tenant_id FROM installations WHERE id IN (:ids...)`, {
