@@ -24,6 +24,10 @@ const Installations = lazy(() =>
 const InstallationPage = lazy(() =>
   import('./screens/InstallationPage.js').then((m) => ({ default: m.InstallationPage })),
 );
+const Routes = lazy(() => import('./screens/Routes.js').then((m) => ({ default: m.Routes })));
+const RouteEditor = lazy(() =>
+  import('./screens/RouteEditor.js').then((m) => ({ default: m.RouteEditor })),
+);
 
 export function App() {
   const [stored, setStored] = useState(readStoredSession);
@@ -66,6 +70,7 @@ export function App() {
             {roles.tenant && (
               <NavLink route={{ name: 'installations' }} current={route} label="Installations" />
             )}
+            {roles.tenant && <NavLink route={{ name: 'routes' }} current={route} label="Routes" />}
           </nav>
           <div className="topbar-end">
             <span className="role-badge" title={session.identity.scopes.join(', ')}>
@@ -98,7 +103,8 @@ function NavLink({ route, current, label }: { route: Route; current: Route; labe
     (route.name === 'editor' && current.name === 'drafts') ||
     (route.name === 'catalog' && current.name === 'connector') ||
     (route.name === 'installations' &&
-      (current.name === 'installation' || current.name === 'enable'));
+      (current.name === 'installation' || current.name === 'enable')) ||
+    (route.name === 'routes' && current.name === 'route');
   return (
     <a
       href={href(route)}
@@ -130,6 +136,10 @@ function Screen({ route, roles }: { route: Route; roles: ReturnType<typeof roles
       return <InstallationPage id={route.id} />;
     case 'enable':
       return <EnableConnector connectorId={route.connectorId} version={route.version} />;
+    case 'routes':
+      return <Routes />;
+    case 'route':
+      return <RouteEditor key={route.id ?? 'new'} id={route.id} />;
   }
 }
 

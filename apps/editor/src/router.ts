@@ -7,7 +7,9 @@ export type Route =
   | { name: 'drafts' }
   | { name: 'installations' }
   | { name: 'installation'; id: string }
-  | { name: 'enable'; connectorId: string; version?: string };
+  | { name: 'enable'; connectorId: string; version?: string }
+  | { name: 'routes' }
+  | { name: 'route'; id?: string };
 
 /** Hash routes, so the runtime can serve the build as static files with no fallback rules. */
 export function parseRoute(hash: string): Route {
@@ -27,6 +29,9 @@ export function parseRoute(hash: string): Route {
       return parts[1]
         ? { name: 'enable', connectorId: parts[1], version: params.get('version') ?? undefined }
         : { name: 'catalog' };
+    case 'routes':
+      if (!parts[1]) return { name: 'routes' };
+      return parts[1] === 'new' ? { name: 'route' } : { name: 'route', id: parts[1] };
     default:
       return { name: 'catalog' };
   }
@@ -48,6 +53,10 @@ export function href(route: Route): string {
       return `#/installations/${encodeURIComponent(route.id)}`;
     case 'enable':
       return `#/enable/${encodeURIComponent(route.connectorId)}${route.version ? `?version=${encodeURIComponent(route.version)}` : ''}`;
+    case 'routes':
+      return '#/routes';
+    case 'route':
+      return route.id ? `#/routes/${encodeURIComponent(route.id)}` : '#/routes/new';
   }
 }
 

@@ -186,6 +186,83 @@ export interface EventsAnswer {
   correlationId: string;
 }
 
+/** A route: a trigger of one installation feeding an action of another (or the same one). */
+export interface RouteView {
+  id: string;
+  tenantId?: string;
+  name: string;
+  source: { installationId: string; trigger: string; kind?: 'webhook' | 'poll' };
+  target: { installationId: string; action: string };
+  filter?: string | null;
+  mapping: string;
+  ordering?: { key: string; sequence?: string } | null;
+  enabled: boolean;
+  sample?: unknown;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+/** One example event through the route: `passed` is false when the filter drops it. */
+export interface DryRunExample {
+  example: number;
+  passed: boolean;
+  input?: unknown;
+  orderKey?: string;
+  sequence?: string | number;
+}
+
+export interface RouteRefusal extends Issue {
+  example?: number;
+  target?: Issue;
+}
+
+export interface RouteBody {
+  name: string;
+  source: { installationId: string; trigger: string };
+  target: { installationId: string; action: string };
+  filter?: string | null;
+  mapping: string;
+  enabled?: boolean;
+  ordering?: { key: string; sequence?: string } | null;
+  sample?: unknown;
+}
+
+/** A route check: saved with its dry run, or refused (422) with pointers and what the dry run gave. */
+export type RouteCheck =
+  | { saved: true; route: RouteView; dryRun: DryRunExample[] }
+  | {
+      saved: false;
+      code: string;
+      message: string;
+      errors: RouteRefusal[];
+      dryRun?: DryRunExample[];
+    };
+
+export interface TriggerState {
+  name: string;
+  kind: 'webhook' | 'poll';
+  title?: string;
+  routes: { total: number; enabled: number };
+  poll?: {
+    intervalMs: number;
+    status: 'idle' | 'polling' | 'backoff' | 'scheduled';
+    failures: number;
+    lastError?: string | null;
+    backoffMs?: number;
+    lastSuccessAt?: string | null;
+    nextPollAt?: string | null;
+    recordsTotal?: number;
+  };
+}
+
+export interface TriggerRecord {
+  id: string;
+  recordKey: string;
+  state: string;
+  data: unknown;
+  createdAt?: string;
+}
+
 type Query = Record<string, string | number | undefined>;
 
 /** A thin typed client over the runtime's routes (DESIGN.md "Routes"); one instance per API key. */
@@ -449,6 +526,68 @@ export class ApiClient {
       `/v1/batches/${encodeURIComponent(id)}/replay`,
       items ? { items } : {},
     );
+  }
+
+  listRoutes(): Promise<RouteView[]> {
+    return this.request<RouteView[] | { routes?: RouteView[] }>('GET', '/v1/routes').then(
+      unwrapList('routes'),
+    );
+  }
+
+  getRoute(id: string): Promise<RouteView> {
+    return this.request('GET', `/v1/routes/${encodeURIComponent(id)}`);
+  }
+
+  /** Creates (no id) or changes a route; a 422 is the dry run's refusal, answered, not thrown. */
+  async checkRoute(id: string | undefined, body: Partial<RouteBody>): Promise<RouteCheck> {
+    try {
+      const answer = await this.request<RouteView & { dryRun?: DryRunExample[] }>(
+        id ? 'PATCH' : 'POST',
+        id ? `/v1/routes/${encodeURIComponent(id)}` : '/v1/routes',
+        body,
+      );
+      const { dryRun = [], ...route } = answer;
+      return { saved: true, route, dryRun };
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 422) {
+        const details = (error.details ?? {}) as {
+          errors?: RouteRefusal[];
+          dryRun?: DryRunExample[];
+        };
+        return {
+          saved: false,
+          code: error.code,
+          message: error.message,
+          errors: Array.isArray(details.errors) ? details.errors : [],
+          dryRun: details.dryRun,
+        };
+      }
+      throw error;
+    }
+  }
+
+  setRouteEnabled(id: string, enabled: boolean): Promise<RouteView> {
+    return this.request('PATCH', `/v1/routes/${encodeURIComponent(id)}`, { enabled });
+  }
+
+  deleteRoute(id: string): Promise<unknown> {
+    return this.request('DELETE', `/v1/routes/${encodeURIComponent(id)}`);
+  }
+
+  triggers(installationId: string): Promise<TriggerState[]> {
+    return this.request<{ triggers?: TriggerState[] }>(
+      'GET',
+      `/v1/installations/${encodeURIComponent(installationId)}/triggers`,
+    ).then(unwrapList('triggers'));
+  }
+
+  triggerRecords(installationId: string, trigger: string, limit = 5): Promise<TriggerRecord[]> {
+    return this.request<{ records?: TriggerRecord[] }>(
+      'GET',
+      `/v1/installations/${encodeURIComponent(installationId)}/triggers/${encodeURIComponent(trigger)}/records`,
+      undefined,
+      { limit },
+    ).then(unwrapList('records'));
   }
 }
 

@@ -1,0 +1,126 @@
+import jsonata from 'jsonata';
+import { describe, expect, it } from 'vitest';
+import {
+  buildMapping,
+  listSourceFields,
+  listTargetProperties,
+  matchByName,
+  parseMapping,
+  pathStep,
+} from './mapping.js';
+
+const schemas = {
+  Issue: {
+    type: 'object',
+    properties: {
+      title: { type: 'string' },
+      user: { type: 'object', properties: { login: { type: ['string', 'null'] } } },
+    },
+  },
+  Event: {
+    type: 'object',
+    properties: {
+      action: { type: 'string' },
+      issue: { $ref: '#/schemas/Issue' },
+      'x-id': { type: 'integer' },
+    },
+  },
+};
+
+describe('listSourceFields', () => {
+  it('lists objects and leaves through #/schemas refs, with JSONata paths', () => {
+    expect(listSourceFields({ $ref: '#/schemas/Event' }, schemas)).toEqual([
+      { path: 'action', type: 'string' },
+      { path: 'issue', type: 'object' },
+      { path: 'issue.title', type: 'string' },
+      { path: 'issue.user', type: 'object' },
+      { path: 'issue.user.login', type: 'string' },
+      { path: '`x-id`', type: 'integer' },
+    ]);
+  });
+
+  it('stops at a self-referencing schema instead of looping', () => {
+    const loop = { Node: { type: 'object', properties: { next: { $ref: '#/schemas/Node' } } } };
+    const fields = listSourceFields({ $ref: '#/schemas/Node' }, loop);
+    expect(fields.length).toBe(5);
+    expect(fields.at(-1)?.path).toBe('next.next.next.next.next');
+  });
+
+  it('gives nothing for a schema without properties', () => {
+    expect(listSourceFields({ type: 'object' })).toEqual([]);
+  });
+});
+
+describe('listTargetProperties', () => {
+  it('lists top-level input properties, required first, with their descriptions', () => {
+    const input = {
+      type: 'object',
+      required: ['text'],
+      properties: {
+        channel: { type: ['string', 'null'], description: 'where' },
+        text: { type: 'string' },
+      },
+    };
+    expect(listTargetProperties(input)).toEqual([
+      { name: 'text', type: 'string', required: true },
+      { name: 'channel', type: 'string', required: false, description: 'where' },
+    ]);
+  });
+});
+
+describe('buildMapping', () => {
+  it('makes an object expression that JSONata evaluates to the target input', async () => {
+    const mapping = buildMapping({ text: 'issue.title', channel: '', id: '`x-id`' });
+    expect(mapping).toBe('{ "text": issue.title, "id": `x-id` }');
+    const event = { issue: { title: 'Bug' }, 'x-id': 7 };
+    expect(await jsonata(mapping).evaluate(event)).toEqual({ text: 'Bug', id: 7 });
+  });
+
+  it('merges the JSONata box over the fields, and uses the box alone when no field is chosen', async () => {
+    const mapping = buildMapping({ text: 'issue.title' }, '{ "channel": "C1" }');
+    expect(await jsonata(mapping).evaluate({ issue: { title: 'Bug' } })).toEqual({
+      text: 'Bug',
+      channel: 'C1',
+    });
+    expect(buildMapping({}, ' { "a": 1 } ')).toBe('{ "a": 1 }');
+    expect(buildMapping({})).toBe('');
+  });
+});
+
+describe('parseMapping', () => {
+  const paths = ['issue.title', '`x-id`', 'action'];
+
+  it('reads a generated mapping back into fields and box', () => {
+    const fields = { text: 'issue.title', id: '`x-id`' };
+    expect(parseMapping(buildMapping(fields), paths)).toEqual({ fields, extra: '' });
+    expect(parseMapping(buildMapping(fields, '{ "a": $string(action) }'), paths)).toEqual({
+      fields,
+      extra: '{ "a": $string(action) }',
+    });
+  });
+
+  it('puts a hand-written mapping whole into the box', () => {
+    for (const mapping of ['{ "text": $uppercase(issue.title) }', 'issue', '{ "t": unknown.path }'])
+      expect(parseMapping(mapping, paths)).toEqual({ fields: {}, extra: mapping });
+  });
+});
+
+describe('pathStep and matchByName', () => {
+  it('quotes names JSONata would read as operators or odd characters', () => {
+    expect(pathStep('title')).toBe('title');
+    expect(pathStep('in')).toBe('`in`');
+    expect(pathStep('full name')).toBe('`full name`');
+  });
+
+  it('guesses the shallowest source field of the same name', () => {
+    const sources = listSourceFields({ $ref: '#/schemas/Event' }, schemas);
+    const targets = listTargetProperties({
+      type: 'object',
+      properties: { title: {}, login: {}, color: {} },
+    });
+    expect(matchByName(targets, sources)).toEqual({
+      title: 'issue.title',
+      login: 'issue.user.login',
+    });
+  });
+});
