@@ -1,6 +1,5 @@
 // The Routes screen as a tenant uses it: join GitHub's issue webhook to Slack's postMessage by
 // picking fields, see the dry run refuse a mapping Slack would not take, fix it, and enable it.
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { TENANT_SCOPES, api, publish } from '../support/api.js';
@@ -10,7 +9,7 @@ import type { FakePartner } from '../support/fake-partner.js';
 import { startRuntime } from '../support/runtime.js';
 import type { RuntimeProcess } from '../support/runtime.js';
 import { GITHUB_SECRET, bundledAt } from '../routes/route-fixtures.js';
-import { artifacts, launch, openEditor, poll, signIn } from './browser.js';
+import { launch, openEditor, poll, signIn } from './browser.js';
 import type { EditorPage } from './browser.js';
 
 let runtime: RuntimeProcess;
@@ -94,12 +93,13 @@ describe('routes in the editor', { timeout: 120_000 }, () => {
     expect(await dryRun.locator('.refusals li').first().textContent()).toContain(
       '/mapping → /text',
     );
-    // The refusal is shown at the field it names too.
-    await poll(() =>
-      page.locator('.field-invalid', { has: page.getByLabel(/^Mapping sent/) }).count(),
-    ).toBe(1);
-
-    await page.screenshot({ path: join(artifacts, 'routes-00-refused.png'), fullPage: true });
+    // The refusal is shown on the mapper row of the field it names, once for all examples.
+    const textRow = page.locator('.mapper-table tr', { has: page.getByLabel('Map text') });
+    await poll(() => textRow.locator('.error-text').allTextContents()).toEqual([
+      expect.stringMatching(/^\/text must be .*\(examples? [\d, ]+\)$/),
+    ]);
+    await page.getByLabel('Map text').scrollIntoViewIfNeeded();
+    await editor.snap('routes-00-refused');
 
     // A JSONata syntax error shows while typing, before any check.
     const more = page.getByLabel(/^More mapping/);

@@ -7,6 +7,7 @@ import {
   matchByName,
   parseMapping,
   pathStep,
+  refusalIssues,
 } from './mapping.js';
 
 const schemas = {
@@ -122,5 +123,39 @@ describe('pathStep and matchByName', () => {
       title: 'issue.title',
       login: 'issue.user.login',
     });
+  });
+});
+
+describe('refusalIssues', () => {
+  const refusal = (example: number, pointer: string, message: string) => ({
+    pointer: '/mapping',
+    code: 'MAPPING_OUTPUT_INVALID',
+    message: `example ${example} gives ${pointer} that ${message}`,
+    example,
+    target: { pointer, code: 'TYPE', message },
+  });
+
+  it('groups one problem over several examples and puts it on the mapper row it names', () => {
+    const issues = refusalIssues(
+      [
+        refusal(0, '/text', 'must be string,null'),
+        refusal(1, '/text', 'must be string,null'),
+        refusal(1, '', "must have required property 'channel'"),
+      ],
+      ['text', 'channel'],
+    );
+    expect(issues).toEqual([
+      { pointer: '#map/text', code: 'TYPE', message: '/text must be string,null (examples 0, 1)' },
+      {
+        pointer: '/mapping',
+        code: 'TYPE',
+        message: "/ must have required property 'channel' (example 1)",
+      },
+    ]);
+  });
+
+  it('keeps refusals of other fields where the runtime put them', () => {
+    const filter = { pointer: '/filter', code: 'EXPRESSION_INVALID', message: 'bad token' };
+    expect(refusalIssues([filter], ['text'])).toEqual([filter]);
   });
 });

@@ -143,3 +143,59 @@ export function matchByName(
   }
   return fields;
 }
+
+export interface Refusal {
+  pointer: string;
+  code: string;
+  message: string;
+  example?: number;
+  target?: { pointer: string; code: string; message: string };
+}
+
+/** The form field a refusal belongs to: a target property's mapper row, else the route field. */
+export function mapperPointer(property: string): string {
+  return `#map/${property}`;
+}
+
+/**
+ * The dry run's refusals as field issues: the same problem on several examples is one issue naming
+ * them, and a problem with a target property sits on that property's row of the mapper.
+ */
+export function refusalIssues(
+  refusals: readonly Refusal[],
+  properties: readonly string[],
+): Array<{ pointer: string; code: string; message: string }> {
+  const groups = new Map<
+    string,
+    { pointer: string; code: string; text: string; examples: number[] }
+  >();
+  for (const r of refusals) {
+    const at = r.target ? r.target.pointer || '/' : '';
+    const property = r.target ? decodePointerStep(r.target.pointer.split('/')[1]) : undefined;
+    const pointer =
+      r.pointer === '/mapping' && property !== undefined && properties.includes(property)
+        ? mapperPointer(property)
+        : r.pointer;
+    const text = r.target ? `${at} ${r.target.message}` : r.message;
+    const key = `${pointer}\n${text}`;
+    const group = groups.get(key) ?? {
+      pointer,
+      code: r.target?.code ?? r.code,
+      text,
+      examples: [],
+    };
+    if (r.example !== undefined) group.examples.push(r.example);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((g) => ({
+    pointer: g.pointer,
+    code: g.code,
+    message: g.examples.length
+      ? `${g.text} (example${g.examples.length > 1 ? 's' : ''} ${g.examples.join(', ')})`
+      : g.text,
+  }));
+}
+
+function decodePointerStep(step: string | undefined): string | undefined {
+  return step === undefined ? undefined : step.replace(/~1/g, '/').replace(/~0/g, '~');
+}

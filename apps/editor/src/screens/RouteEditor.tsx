@@ -10,7 +10,7 @@ import type {
 import { parseJsonText } from '../definition-api.js';
 import { useAsync, useTask } from '../hooks.js';
 import { ExpressionInput, FieldShell, jsonataError } from '../inspector/fields.js';
-import { fieldId, indexIssues, IssuesContext } from '../inspector/issues-context.js';
+import { fieldId, indexIssues, IssuesContext, useIssuesAt } from '../inspector/issues-context.js';
 import { isObject } from '../model.js';
 import type { DefinitionLike } from '../model.js';
 import { href } from '../router.js';
@@ -18,8 +18,10 @@ import {
   buildMapping,
   listSourceFields,
   listTargetProperties,
+  mapperPointer,
   matchByName,
   parseMapping,
+  refusalIssues,
 } from '../routes/mapping.js';
 import type { SourceField, TargetProperty } from '../routes/mapping.js';
 import { useSession } from '../session.js';
@@ -270,7 +272,16 @@ export function RouteEditor({ id }: { id?: string }) {
   ].filter((p): p is string => !!p);
 
   const refusals: readonly RouteRefusal[] = result && !result.saved ? result.errors : NO_REFUSALS;
-  const issues = useMemo(() => indexIssues(refusals), [refusals]);
+  const issues = useMemo(
+    () =>
+      indexIssues(
+        refusalIssues(
+          refusals,
+          targetProps.map((p) => p.name),
+        ),
+      ),
+    [refusals, targetProps],
+  );
 
   const check = async (enable?: boolean): Promise<void> => {
     await task.run(async () => {
@@ -507,39 +518,16 @@ function Mapper({
         </thead>
         <tbody>
           {targets.map((t) => (
-            <tr key={t.name}>
-              <td>
-                <label htmlFor={`map-${t.name}`} className="mono">
-                  {t.name}
-                  {t.required && (
-                    <span className="required" aria-label="required">
-                      *
-                    </span>
-                  )}
-                </label>{' '}
-                <span className="type-pill">{t.type}</span>
-                {t.description && <p className="help">{t.description}</p>}
-              </td>
-              <td>
-                <select
-                  id={`map-${t.name}`}
-                  className="input mono"
-                  aria-label={`Map ${t.name}`}
-                  value={fields[t.name] ?? ''}
-                  onChange={(e) => {
-                    const { [t.name]: _old, ...rest } = fields;
-                    onChange(e.target.value ? { ...rest, [t.name]: e.target.value } : rest);
-                  }}
-                >
-                  <option value="">— not mapped —</option>
-                  {sources.map((s) => (
-                    <option key={s.path} value={s.path}>
-                      {s.path} ({s.type})
-                    </option>
-                  ))}
-                </select>
-              </td>
-            </tr>
+            <MapperRow
+              key={t.name}
+              target={t}
+              sources={sources}
+              value={fields[t.name] ?? ''}
+              onChange={(path) => {
+                const { [t.name]: _old, ...rest } = fields;
+                onChange(path ? { ...rest, [t.name]: path } : rest);
+              }}
+            />
           ))}
         </tbody>
       </table>
@@ -553,6 +541,57 @@ function Mapper({
         </button>
       )}
     </div>
+  );
+}
+
+function MapperRow({
+  target: t,
+  sources,
+  value,
+  onChange,
+}: {
+  target: TargetProperty;
+  sources: SourceField[];
+  value: string;
+  onChange: (path: string) => void;
+}) {
+  const issues = useIssuesAt(mapperPointer(t.name));
+  return (
+    <tr className={issues.length ? 'field-invalid' : undefined}>
+      <td>
+        <label htmlFor={`map-${t.name}`} className="mono">
+          {t.name}
+          {t.required && (
+            <span className="required" aria-label="required">
+              *
+            </span>
+          )}
+        </label>{' '}
+        <span className="type-pill">{t.type}</span>
+        {t.description && <p className="help">{t.description}</p>}
+      </td>
+      <td>
+        <select
+          id={`map-${t.name}`}
+          className="input mono"
+          aria-label={`Map ${t.name}`}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        >
+          <option value="">— not mapped —</option>
+          {sources.map((s) => (
+            <option key={s.path} value={s.path}>
+              {s.path} ({s.type})
+            </option>
+          ))}
+        </select>
+        {issues.map((issue, i) => (
+          <p key={i} className="error-text">
+            {issue.message}
+          </p>
+        ))}
+      </td>
+    </tr>
   );
 }
 
