@@ -93,7 +93,12 @@ function unavailableEngine(): Engine {
         'the engine package is not built: run npx turbo run build',
       ),
     );
-  return { runAction: refuse, runTrigger: refuse, dispose: () => Promise.resolve() };
+  return {
+    runAction: refuse,
+    runTrigger: refuse,
+    answerChallenge: refuse,
+    dispose: () => Promise.resolve(),
+  };
 }
 
 function installShutdown(logger: Logger, close: () => Promise<void>): void {

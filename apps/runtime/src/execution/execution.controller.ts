@@ -148,6 +148,10 @@ export class ExecutionController {
       raw,
       correlationId,
     );
+    if (result.status === 'challenge') {
+      void reply.status(200);
+      return result.respond;
+    }
     void reply.status(202);
     return result;
   }

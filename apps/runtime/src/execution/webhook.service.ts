@@ -4,8 +4,8 @@ import { DomainError } from '../common/domain-error.js';
 import { newId, sha256 } from '../common/ids.js';
 import { LOGGER } from '../common/logger.js';
 import { InstallationService } from '../installations/installation.service.js';
-import { PLATFORM } from '../platform/ports.js';
-import type { Platform } from '../platform/ports.js';
+import { ENGINE, PLATFORM } from '../platform/ports.js';
+import type { Engine, Platform } from '../platform/ports.js';
 import { EventRepository } from './event.repository.js';
 import type { EventEntity } from './event.entity.js';
 
@@ -28,6 +28,7 @@ export class WebhookService {
     @Inject(InstallationService) private readonly installations: InstallationService,
     @Inject(EventRepository) private readonly events: EventRepository,
     @Inject(PLATFORM) private readonly platform: Platform,
+    @Inject(ENGINE) private readonly engine: Engine,
     @Inject(TRIGGER_SINK) private readonly sink: TriggerSink,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -82,6 +83,15 @@ export class WebhookService {
         errors: [{ pointer: '', code: 'INVALID_JSON', message: 'not JSON' }],
       });
     }
+    // A verified handshake (Slack's url_verification) is answered and never stored as a record.
+    const challenge = await this.engine.answerChallenge(
+      `${installation.id}@${installation.version}`,
+      definition,
+      trigger,
+      { headers: pickHeaders(headers), body: payload },
+    );
+    if (challenge)
+      return { status: 'challenge' as const, respond: challenge.respond, correlationId };
     const headerName = shape.eventId?.header?.toLowerCase();
     const headerValue = headerName ? headers[headerName] : undefined;
     const partnerId = typeof headerValue === 'string' ? headerValue : undefined;

@@ -111,6 +111,13 @@ export interface EgressTransport {
 export interface Engine {
   runAction(definition: Definition, action: string, request: RunRequest): Promise<RunResult>;
   runTrigger(definition: Definition, trigger: string, request: RunRequest): Promise<RunResult>;
+  /** A webhook trigger's handshake (e.g. Slack's url_verification): the answer, or null if none. */
+  answerChallenge(
+    key: string,
+    definition: Definition,
+    trigger: string,
+    request: { headers: Record<string, unknown>; query?: Record<string, unknown>; body: unknown },
+  ): Promise<{ respond: unknown } | null>;
   dispose(): Promise<void>;
 }
 export interface ContractResult {
