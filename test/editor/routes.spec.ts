@@ -153,6 +153,18 @@ describe('routes in the editor', { timeout: 120_000 }, () => {
     expect(after.body.routes[0].enabled).toBe(false);
     await editor.snap('routes-02-list');
 
+    // Opened again, the saved mapping is read back into the mapper and the JSONata box.
+    await row.getByRole('link', { name: 'Issues to Slack' }).click();
+    await poll(() => page.getByLabel('Map text').inputValue()).toBe('issue.title');
+    expect(await page.getByLabel(/^More mapping/).inputValue()).toBe('{ "unfurl_links": false }');
+    expect(await page.getByLabel(/^Filter/).inputValue()).toBe("action = 'opened'");
+
+    await page.getByRole('link', { name: '← Routes' }).click();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('No routes yet').waitFor();
+    expect((await call('get', '/v1/routes', tenant.key).expect(200)).body.routes).toEqual([]);
+
     // The one 422 is the refused check above; nothing else failed in the page.
     expect(editor.errors.filter((e) => !/^422 POST \/v1\/routes$|status of 422/.test(e))).toEqual(
       [],
