@@ -1,7 +1,7 @@
 // The Routes screen as a tenant uses it: join GitHub's issue webhook to Slack's postMessage by
 // picking fields, see the dry run refuse a mapping Slack would not take, fix it, and enable it.
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { TENANT_SCOPES, api, publish } from '../support/api.js';
 import type { Call } from '../support/api.js';
 import { startFakePartner } from '../support/fake-partner.js';
@@ -54,12 +54,6 @@ beforeAll(async () => {
   editor = await openEditor(browser, runtime.url);
 }, 90_000);
 
-beforeEach(() =>
-  onTestFailed(({ task }) =>
-    editor?.snap(`failure-${task.name.slice(0, 24).replace(/\W+/g, '-')}`),
-  ),
-);
-
 afterAll(async () => {
   await editor?.close();
   await browser?.close();
@@ -70,6 +64,8 @@ afterAll(async () => {
 describe('routes in the editor', { timeout: 120_000 }, () => {
   it('creates a route with the field mapper, sees the dry run refuse and then pass, and enables it', async () => {
     const { page } = editor;
+    // A failing step leaves a picture of the screen it failed on.
+    onTestFailed(() => editor.snap('routes-failure'));
     await signIn(page, tenant.key);
     await page.getByRole('link', { name: 'Routes' }).click();
     await page.getByText('No routes yet').waitFor();
