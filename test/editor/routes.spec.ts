@@ -106,6 +106,7 @@ describe('routes in the editor', { timeout: 120_000 }, () => {
     await more.fill('{ "unfurl_links": false }');
     await page.getByLabel('Map text').selectOption('issue.title');
     await page.getByLabel(/^Filter/).fill("action = 'opened'");
+    await page.getByLabel(/^Ordering key/).fill('issue.number');
     await page.getByRole('button', { name: 'Check' }).click();
     await dryRun.locator('.ok-text').waitFor();
     expect(await dryRun.locator('.ok-text').textContent()).toMatch(
@@ -121,6 +122,10 @@ describe('routes in the editor', { timeout: 120_000 }, () => {
       expect(typeof input.text).toBe('string');
       expect(input.unfurl_links).toBe(false);
     }
+    // Each example's ordering key is shown beside it.
+    expect(await dryRun.locator('.dry-run-example .muted').first().textContent()).toMatch(
+      /^ key \d+$/,
+    );
     await editor.snap('routes-01-dry-run');
 
     await page.getByRole('button', { name: 'Save and enable' }).click();
@@ -131,6 +136,7 @@ describe('routes in the editor', { timeout: 120_000 }, () => {
         name: 'Issues to Slack',
         enabled: true,
         filter: "action = 'opened'",
+        ordering: { key: 'issue.number' },
         mapping: '$merge([{ "text": issue.title }, ({ "unfurl_links": false })])',
         source: { installationId: tenant.github, trigger: 'issues' },
         target: { installationId: tenant.slack, action: 'postMessage' },

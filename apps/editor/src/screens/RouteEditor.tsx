@@ -196,6 +196,7 @@ export function RouteEditor({ id }: { id?: string }) {
   const [extra, setExtra] = useState('');
   const [filter, setFilter] = useState('');
   const [orderKey, setOrderKey] = useState('');
+  const [orderSequence, setOrderSequence] = useState('');
   const [sampleText, setSampleText] = useState('');
   // A saved mapping waits for the source's fields before it can be read back into the mapper.
   const [pendingMapping, setPendingMapping] = useState<string>();
@@ -213,6 +214,7 @@ export function RouteEditor({ id }: { id?: string }) {
     setAction(r.target.action);
     setFilter(r.filter ?? '');
     setOrderKey(r.ordering?.key ?? '');
+    setOrderSequence(r.ordering?.sequence ?? '');
     setSampleText(
       r.sample === undefined || r.sample === null ? '' : JSON.stringify(r.sample, null, 2),
     );
@@ -266,7 +268,10 @@ export function RouteEditor({ id }: { id?: string }) {
     !(sourceId && trigger) && 'pick a source installation and trigger',
     !(targetId && action) && 'pick a target installation and action',
     !mapping && 'map at least one field or write a mapping',
-    (jsonataError(extra) || jsonataError(filter) || jsonataError(orderKey)) &&
+    (jsonataError(extra) ||
+      jsonataError(filter) ||
+      jsonataError(orderKey) ||
+      jsonataError(orderSequence)) &&
       'fix the JSONata marked below',
     sampleError && 'fix the sample event',
   ].filter((p): p is string => !!p);
@@ -291,7 +296,14 @@ export function RouteEditor({ id }: { id?: string }) {
         target: { installationId: targetId, action },
         mapping,
         filter: filter.trim() || (routeId ? null : undefined),
-        ordering: orderKey.trim() ? { key: orderKey.trim() } : routeId ? null : undefined,
+        ordering: orderKey.trim()
+          ? {
+              key: orderKey.trim(),
+              ...(orderSequence.trim() ? { sequence: orderSequence.trim() } : {}),
+            }
+          : routeId
+            ? null
+            : undefined,
         sample: sample && 'value' in sample ? sample.value : routeId ? null : undefined,
         ...(enable !== undefined ? { enabled: enable } : routeId ? {} : { enabled: false }),
       };
@@ -439,6 +451,16 @@ export function RouteEditor({ id }: { id?: string }) {
             placeholder="issue.id"
             description="Events with the same key reach the target in source order."
           />
+          {orderKey.trim() && (
+            <JsonataField
+              label="Ordering sequence (JSONata, optional)"
+              pointer="/ordering/sequence"
+              value={orderSequence}
+              onChange={setOrderSequence}
+              placeholder="issue.updated_at"
+              description="The source's timestamp or sequence: within a key, waiting events go in this order and one older than an event already delivered is dropped."
+            />
+          )}
           <FieldShell
             label="Sample event (JSON, optional)"
             pointer="/sample"
