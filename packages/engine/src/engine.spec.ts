@@ -388,6 +388,26 @@ describe('batched actions', () => {
     ]);
   });
 
+  it('takes the single outcome of a batch of one, which JSONata gives as an object', async () => {
+    partner.handle(() => ({ body: { results: [{ ok: 'only' }] } }));
+    const def = withAction(
+      connector(),
+      'bulk',
+      line(
+        { id: 'send', type: 'http', method: 'POST', path: '/bulk', body: 'items' },
+        {
+          id: 'out',
+          type: 'output',
+          items: 'steps.send.body.results.{ "status": "ok", "output": ok }',
+        },
+      ),
+      { urgency: 'batched' },
+    );
+    const result = await engine.runAction(def, 'bulk', { items: [{ id: 'only' }] });
+    expect(result.status).toBe('succeeded');
+    expect(result.items).toEqual([{ index: 0, status: 'ok', output: 'only' }]);
+  });
+
   it('fails every item with the run error when the whole run fails', async () => {
     const def = withAction(
       connector(),

@@ -622,6 +622,11 @@
   }
 
   function normaliseItems(items, count, where) {
+    // JSONata collapses a one-element sequence to its element, so a batch of one item (a retry
+    // of the one item a partner failed, say) maps to an object, not a one-entry array.
+    if (count === 1 && items !== undefined && items !== null && !Array.isArray(items)) {
+      items = [items];
+    }
     if (!Array.isArray(items) || items.length !== count) {
       throw runError(
         'SANDBOX_ERROR',
