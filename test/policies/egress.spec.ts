@@ -115,6 +115,10 @@ describe('egress policies (embedded mode)', () => {
     const refusedAt = seen[0]!.at;
     for (const later of seen.slice(1)) expect(later.at - refusedAt).toBeGreaterThanOrEqual(1990);
     expect(events.every((e) => e.attempts.length === 1)).toBe(true);
+    const metrics = await call('get', '/metrics').expect(200);
+    expect(metrics.text).toContain(
+      'plugboard_partner_throttled_total{connector="throttle",status="429"} 1\n',
+    );
   }, 30_000);
 
   it('re-queues items the policy holds back past its bounded wait, without spending an attempt', async () => {

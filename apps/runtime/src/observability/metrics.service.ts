@@ -96,6 +96,12 @@ export class MetricsService {
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
+  readonly partnerThrottled = new Counter({
+    name: 'plugboard_partner_throttled_total',
+    help: 'Partner answers that asked us to slow down (429, or a 503 with Retry-After), each pausing the installation',
+    labelNames: ['connector', 'status'] as const,
+    registers: [this.registry],
+  });
   readonly budgetExhausted = new Counter({
     name: 'plugboard_retry_budget_exhausted_total',
     help: 'Retries refused because the installation spent its retry budget',

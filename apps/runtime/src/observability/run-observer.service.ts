@@ -34,6 +34,7 @@ export interface PolicyEventLike {
   ctx: { connectorId: string };
   ms?: number;
   blockedBy?: string;
+  status?: number;
 }
 
 /**
@@ -129,6 +130,9 @@ export class RunObserver {
         break;
       case 'retry-budget-exhausted':
         this.metrics.budgetExhausted.inc({ connector });
+        break;
+      case 'partner-throttled':
+        this.metrics.partnerThrottled.inc({ connector, status: String(event.status ?? 'none') });
         break;
       default:
         break;
