@@ -121,6 +121,29 @@ describe('egress policies (embedded mode)', () => {
     );
   }, 30_000);
 
+  it('answers a synchronous call the policy holds back past its bounded wait with 429 and Retry-After', async () => {
+    const definition = limitedConnector(partner.url, 'sync-trickle', {
+      rate: { requests: 1, perMs: 1000 },
+    });
+    const t = await installConnector(call, definition, 'sync-trickle-tenant');
+    // At 1 per second, the fourth of four calls at once would wait about 3 s: over the 1.5 s bound.
+    const answers = await Promise.all(
+      [1, 2, 3, 4].map((n) =>
+        call('post', `/v1/installations/${t.installationId}/actions/send`, t.key).send({
+          text: `now ${n}`,
+        }),
+      ),
+    );
+    const limited = answers.filter((a) => a.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(answers.filter((a) => a.status !== 429).every((a) => a.status === 200)).toBe(true);
+    for (const answer of limited) {
+      expect(answer.body.error.code).toBe('RATE_LIMITED');
+      expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    }
+    expect(on(partner, '/sync-trickle/')).toHaveLength(answers.length - limited.length);
+  }, 30_000);
+
   it('re-queues items the policy holds back past its bounded wait, without spending an attempt', async () => {
     const definition = limitedConnector(partner.url, 'trickle', {
       rate: { requests: 1, perMs: 1000 },

@@ -10,9 +10,27 @@ import { inputSchemaOf } from './intake.service.js';
 
 export function runFailure(
   runId: string,
-  error: { code: string; message: string; class?: string } | undefined,
+  error: { code: string; message: string; class?: string; details?: unknown } | undefined,
 ): DomainError {
   const code = error?.code ?? 'INTERNAL';
+  if (code === 'RATE_LIMITED') {
+    // Held back by a limit (ours or the partner's): the caller should come back, not give up.
+    const waitMs = (error?.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+    const retryAfterSec = Math.max(
+      1,
+      Math.ceil((typeof waitMs === 'number' ? waitMs : 1000) / 1000),
+    );
+    return new DomainError(
+      'RATE_LIMITED',
+      `the run was rate limited: ${error?.message ?? ''}`.trim(),
+      {
+        runId,
+        code,
+        class: error?.class,
+        retryAfterSec,
+      },
+    );
+  }
   if (code === 'VALIDATION_FAILED')
     return new DomainError('VALIDATION_FAILED', error?.message ?? 'invalid', {
       runId,
