@@ -45,6 +45,11 @@ export interface RunMeta {
   /** One idempotency key per input item of a batched run, so a replayed subset keeps its keys. */
   itemKeys?: string[];
   attempt?: number;
+  /**
+   * Attempt number of this run's first partner call (default 1). The runtime sets it when an item
+   * re-queued by a long `limits.retry.scheduleMs` step runs again, so the schedule goes on.
+   */
+  firstCallAttempt?: number;
   connectorVersion?: string;
 }
 

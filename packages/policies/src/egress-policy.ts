@@ -422,6 +422,7 @@ export function createEgressPolicy(options: EgressPolicyOptions): Policy {
         'RATE_LIMITED',
         `The retry schedule waits ${Math.ceil(delayMs / 1000)} s before attempt ${ctx.attempt + 1}; re-queue the item with that delay.`,
         delayMs,
+        { retrySchedule: true, nextAttempt: ctx.attempt + 1 },
       );
     }
     emit({ type: 'retry', ctx, delayMs, budgetLeft: budget.left });

@@ -42,6 +42,7 @@ export interface RuntimeConfig {
   frontDoorTenantLimit: number;
   frontDoorWindowMs: number;
   egressMaxWaitMs: number;
+  egressMaxRetryHoldMs: number;
   partnerConcurrency: number;
   egressSafetyMargin: number;
   egressLeaseMs: number;
@@ -200,6 +201,12 @@ export const VARIABLES: VariableSpec[] = [
     description:
       'longest a partner call waits for rate-limit tokens and concurrency slots before its item is re-queued (RATE_LIMITED, no attempt spent)',
     default: '10000',
+  },
+  {
+    name: 'PLUGBOARD_EGRESS_MAX_RETRY_HOLD_MS',
+    description:
+      'longest retry wait (Retry-After or a retry schedule step) held inside a run; a longer one re-queues the item for that time instead',
+    default: '60000',
   },
   {
     name: 'PLUGBOARD_PARTNER_CONCURRENCY',
@@ -392,6 +399,7 @@ export function loadConfig(
     frontDoorTenantLimit: integer(env, 'PLUGBOARD_FRONT_DOOR_TENANT_LIMIT', 0, 100_000_000),
     frontDoorWindowMs: integer(env, 'PLUGBOARD_FRONT_DOOR_WINDOW_MS', 1000, 86_400_000),
     egressMaxWaitMs: integer(env, 'PLUGBOARD_EGRESS_MAX_WAIT_MS', 0, 600_000),
+    egressMaxRetryHoldMs: integer(env, 'PLUGBOARD_EGRESS_MAX_RETRY_HOLD_MS', 0, 600_000),
     partnerConcurrency: integer(env, 'PLUGBOARD_PARTNER_CONCURRENCY', 1, 10_000),
     egressSafetyMargin: fraction(env, 'PLUGBOARD_EGRESS_SAFETY_MARGIN', 0.5),
     egressLeaseMs: integer(env, 'PLUGBOARD_EGRESS_LEASE_MS', 1000, 600_000),

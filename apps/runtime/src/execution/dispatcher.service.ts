@@ -190,6 +190,7 @@ export class DispatcherService {
       eventId: event.id,
       idempotencyKey: event.idempotencyKey,
       attempt: event.attempts,
+      ...scheduleResume(event),
     });
     const outcome: ItemOutcome =
       result.status === 'succeeded'
@@ -305,7 +306,7 @@ export class DispatcherService {
     startedAt: number,
     partnerStatus: number | null,
     connectorId: string,
-    deferral: { retryAfterMs: number } | null = null,
+    deferral: Deferral | null = null,
   ): Promise<void> {
     let state: EventState = 'succeeded';
     let nextAttemptAt: number | undefined;
@@ -321,6 +322,10 @@ export class DispatcherService {
         state = 'queued';
         nextAttemptAt = Date.now() + deferral.retryAfterMs;
         refundAttempt = true;
+      } else if (retryable && scheduleResume(event).firstCallAttempt !== undefined) {
+        // The run resumed a retry schedule and failed its last step: the schedule is the retry
+        // policy of this item, so it ends here instead of starting over on redelivery.
+        state = 'dead';
       } else if (retryable && event.attempts < this.config.maxAttempts) {
         state = 'queued';
         nextAttemptAt = Date.now() + redeliveryDelay(event.attempts);
@@ -359,7 +364,11 @@ export class DispatcherService {
       output: outcome.output,
       error:
         outcome.status === 'failed'
-          ? { ...outcome.error, class: classify(this.platform, outcome.error?.code ?? 'INTERNAL') }
+          ? {
+              ...outcome.error,
+              class: classify(this.platform, outcome.error?.code ?? 'INTERNAL'),
+              ...(deferral?.nextCallAttempt ? { nextCallAttempt: deferral.nextCallAttempt } : {}),
+            }
           : null,
       nextAttemptAt,
       lastRunId: runId,
@@ -385,12 +394,34 @@ export class DispatcherService {
  * its store unreachable): the engine marks those with `details.policyCode`. A partner's own 429
  * has no policyCode and is retried like any transient failure.
  */
-function policyDeferral(result: RunResult): { retryAfterMs: number } | null {
+interface Deferral {
+  retryAfterMs: number;
+  /** Set when a `limits.retry.scheduleMs` step re-queued the item: the attempt it resumes with. */
+  nextCallAttempt?: number;
+}
+
+function policyDeferral(result: RunResult): Deferral | null {
   const details = result.error?.details as
-    { policyCode?: unknown; retryAfterMs?: unknown } | undefined;
+    | {
+        policyCode?: unknown;
+        retryAfterMs?: unknown;
+        retrySchedule?: unknown;
+        nextAttempt?: unknown;
+      }
+    | undefined;
   if (result.error?.code !== 'RATE_LIMITED' || typeof details?.policyCode !== 'string') return null;
   const retryAfterMs = typeof details.retryAfterMs === 'number' ? details.retryAfterMs : 1000;
+  if (details.retrySchedule === true && typeof details.nextAttempt === 'number') {
+    // A schedule step (minutes or hours) waits its full time, not the 5-minute deferral cap.
+    return { retryAfterMs: Math.max(retryAfterMs, 50), nextCallAttempt: details.nextAttempt };
+  }
   return { retryAfterMs: Math.min(Math.max(retryAfterMs, 50), 300_000) };
+}
+
+/** The stored item says where its retry schedule resumes, if a schedule step re-queued it. */
+function scheduleResume(event: EventEntity): { firstCallAttempt?: number } {
+  const next = (event.error as { nextCallAttempt?: unknown } | null)?.nextCallAttempt;
+  return typeof next === 'number' && next > 1 ? { firstCallAttempt: next } : {};
 }
 
 function lastStatus(result: RunResult): number | null {

@@ -27,6 +27,7 @@ export interface ExecuteRequest {
   idempotencyKey?: string;
   itemKeys?: string[];
   attempt?: number;
+  firstCallAttempt?: number;
 }
 
 /** Runs one action through the engine and records the run; used by every path that does work. */
@@ -71,6 +72,7 @@ export class ExecutorService {
       tenantId: installation.tenantId,
       installationId: installation.id,
       attempt: request.attempt ?? 1,
+      ...(request.firstCallAttempt ? { firstCallAttempt: request.firstCallAttempt } : {}),
       ...(request.batchId ? { batchId: request.batchId } : {}),
       ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
       ...(request.itemKeys ? { itemKeys: request.itemKeys } : {}),

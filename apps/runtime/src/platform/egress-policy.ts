@@ -36,6 +36,7 @@ export function createRuntimePolicies(
     ...(config.mode === 'cluster' && config.redisUrl ? { redisUrl: config.redisUrl } : {}),
     egress: {
       maxWaitMs: config.egressMaxWaitMs,
+      maxRetryAfterMs: config.egressMaxRetryHoldMs,
       safetyMargin: config.egressSafetyMargin,
       leaseMs: config.egressLeaseMs,
       defaults: { partnerConcurrency: config.partnerConcurrency },

@@ -78,6 +78,8 @@ export interface RunMeta {
   /** One idempotency key per item of a batched run, so a re-formed batch keeps each item's key. */
   itemKeys?: string[];
   attempt?: number;
+  /** Where a `limits.retry.scheduleMs` schedule resumes after the item was re-queued by it. */
+  firstCallAttempt?: number;
   connectorVersion?: string;
 }
 export interface RunRequest {

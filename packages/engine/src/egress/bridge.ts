@@ -345,7 +345,8 @@ export function createBridge(context: BridgeContext): Bridge {
     };
     const timeoutMs = node?.timeoutMs ?? context.definition.limits?.timeoutMs ?? context.timeoutMs;
     let refreshedToken = false;
-    for (let attempt = 1; ; attempt++) {
+    // A retry schedule carried across re-queues resumes where the last run stopped.
+    for (let attempt = context.meta.firstCallAttempt ?? 1; ; attempt++) {
       const callCtx: CallContext = { ...callContext, attempt };
       let permit: Permit;
       try {
@@ -605,6 +606,7 @@ function schemaDefaults(schema: unknown): Record<string, unknown> | undefined {
 function policyFailure(error: unknown): EngineError {
   if (isPolicyError(error)) {
     return new EngineError(error.runErrorCode, error.message, {
+      ...error.details,
       policyCode: error.code,
       ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
     });
