@@ -75,7 +75,8 @@ export function makeConnector(partnerUrl: string, overrides: Partial<Definition>
       issue: {
         kind: 'webhook',
         title: 'Issue event',
-        event: { type: 'object' },
+        // Any object: schemas are closed unless they say otherwise.
+        event: { type: 'object', additionalProperties: true },
         verify: {
           scheme: 'hmac-sha256',
           header: 'X-Signature',
@@ -87,7 +88,8 @@ export function makeConnector(partnerUrl: string, overrides: Partial<Definition>
       payment: {
         kind: 'webhook',
         title: 'Payment event',
-        event: { type: 'object' },
+        // Any object: schemas are closed unless they say otherwise.
+        event: { type: 'object', additionalProperties: true },
         verify: {
           scheme: 'hmac-sha256-timestamped',
           header: 'Acme-Signature',

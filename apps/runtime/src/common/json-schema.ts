@@ -1,3 +1,4 @@
+import { closeObjects } from '@plugboard/definition';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { DomainError } from './domain-error.js';
@@ -30,8 +31,11 @@ function toIssue(error: ErrorObject): PointerIssue {
   if (error.keyword === 'additionalProperties') {
     pointer += `/${String((error.params as { additionalProperty: string }).additionalProperty)}`;
   }
+  if (error.keyword === 'unevaluatedProperties') {
+    pointer += `/${String((error.params as { unevaluatedProperty: string }).unevaluatedProperty)}`;
+  }
   const message =
-    error.keyword === 'additionalProperties'
+    error.keyword === 'additionalProperties' || error.keyword === 'unevaluatedProperties'
       ? 'is not an allowed property'
       : (error.message ?? 'is invalid');
   return { pointer, code: `SCHEMA_${error.keyword.toUpperCase()}`, message };
@@ -46,7 +50,11 @@ export function check(schema: object, value: unknown, prefix = ''): PointerIssue
   });
 }
 
-/** Resolves `#/schemas/Name` references of a definition against its own `schemas`. */
+/**
+ * Resolves `#/schemas/Name` references of a definition against its own `schemas`, and closes its
+ * object schemas the way the format reads them (unlisted properties refused unless a schema says
+ * otherwise), so intake, config and output checks agree with the publish gate's diff.
+ */
 export function withDefinitionSchemas(
   schema: unknown,
   schemas: Record<string, unknown> | undefined,
@@ -61,7 +69,10 @@ export function withDefinitionSchemas(
     defs: Record<string, unknown>;
   };
   const own = (parsed.root.$defs ?? {}) as Record<string, unknown>;
-  return { ...parsed.root, $defs: { ...own, ...parsed.defs } };
+  const defs = Object.fromEntries(
+    Object.entries({ ...own, ...parsed.defs }).map(([name, def]) => [name, closeObjects(def)]),
+  );
+  return { ...(closeObjects(parsed.root) as Record<string, unknown>), $defs: defs };
 }
 
 const keyed = new Map<string, object>();
