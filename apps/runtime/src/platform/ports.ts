@@ -1,8 +1,17 @@
+import type {
+  CallRecord,
+  ItemOutcome,
+  OAuthTokenProvider,
+  RunError,
+  RunMeta,
+  RunResult,
+} from '@plugboard/engine';
 import type { TenantQuotas, createPolicies } from '@plugboard/policies';
 
-// The runtime's view of the libraries it runs on, written to the interfaces agreed in the team brief.
-// Loading them through one dynamic import per package keeps this workspace compiling while those
-// packages are built in parallel, and gives one place that says which functions the runtime needs.
+// The engine's own data types, used as they are; the runtime keeps its looser view of definitions.
+export type { CallRecord, ItemOutcome, OAuthTokenProvider, RunError, RunMeta, RunResult };
+
+// The runtime's view of the libraries it runs on: one place that says which functions it needs.
 
 export interface Issue {
   pointer: string;
@@ -38,50 +47,6 @@ export interface DefinitionModule {
   packBundle(dir: string): Promise<Bundle> | Bundle;
 }
 
-export interface ItemOutcome {
-  index: number;
-  status: 'ok' | 'failed';
-  output?: unknown;
-  error?: { code: string; message: string };
-}
-export interface RunError {
-  code: string;
-  message: string;
-  class: 'permanent' | 'transient' | 'system';
-  details?: unknown;
-}
-export interface CallRecord {
-  method: string;
-  url: string;
-  status?: number;
-  attempt: number;
-  durationMs: number;
-  outcome?: string;
-}
-export interface RunResult {
-  status: 'succeeded' | 'failed';
-  output?: unknown;
-  items?: ItemOutcome[];
-  error?: RunError;
-  trace: unknown[];
-  calls: CallRecord[];
-  durationMs: number;
-}
-export interface RunMeta {
-  runId?: string;
-  correlationId?: string;
-  traceparent?: string;
-  tenantId?: string;
-  installationId?: string;
-  batchId?: string;
-  idempotencyKey?: string;
-  /** One idempotency key per item of a batched run, so a re-formed batch keeps each item's key. */
-  itemKeys?: string[];
-  attempt?: number;
-  /** Where a `limits.retry.scheduleMs` schedule resumes after the item was re-queued by it. */
-  firstCallAttempt?: number;
-  connectorVersion?: string;
-}
 export interface RunRequest {
   input?: unknown;
   items?: unknown[];
@@ -94,10 +59,6 @@ export interface RunRequest {
   oauth?: OAuthTokenProvider;
   /** The installation's quotas, handed to the egress policy (they only tighten the limits). */
   quotas?: TenantQuotas;
-}
-export interface OAuthTokenProvider {
-  accessToken(): Promise<string>;
-  refresh(rejected: string): Promise<string>;
 }
 /** A built partner request out, the answer in (the engine's network transport). */
 export interface EgressTransport {
