@@ -10,18 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { digest } from '@plugboard/definition';
-
-interface BenchFigure {
-  label: string;
-  value: number;
-  unit: string;
-  ratio?: number;
-  target?: string;
-}
-export interface BenchReport {
-  name: string;
-  figures: BenchFigure[];
-}
+import type { BenchReport } from '../../../bench/run.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const main = join(root, 'apps/runtime/dist/main.js');
@@ -190,9 +179,6 @@ export async function run(): Promise<BenchReport> {
       PLUGBOARD_ADMIN_KEY: ADMIN,
       PLUGBOARD_EGRESS_ALLOW_PRIVATE: '1',
       PLUGBOARD_PUBLISH_BUNDLED: '0',
-      // The intake's own throughput is measured here, not the front-door limiter (on by default).
-      PLUGBOARD_FRONT_DOOR_KEY_LIMIT: '0',
-      PLUGBOARD_FRONT_DOOR_TENANT_LIMIT: '0',
       LOG_LEVEL: 'warn',
       // The front-door limits stay on (their check is part of every intake request) but high
       // enough that the bench measures intake, not the limiter's refusals.

@@ -8,22 +8,10 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { SandboxPool } from '@plugboard/sandbox';
 import jsonata from 'jsonata';
+import type { BenchFigure, BenchReport } from '../../../bench/run.js';
 import { createEngine } from '../src/index.js';
 import { engineBootstrap } from '../src/isolate/bootstrap.js';
 import { line, makeConnector, withAction } from '../src/testing/factories.js';
-
-interface BenchFigure {
-  label: string;
-  value: number;
-  unit: string;
-  ratio?: number;
-  target?: string;
-}
-
-interface BenchReport {
-  name: string;
-  figures: BenchFigure[];
-}
 
 const EXPRESSION =
   '{ "customer": customer.name, "total": $sum(orders.(price * qty)), "skus": orders[qty > 1].sku, "count": $count(orders) }';
