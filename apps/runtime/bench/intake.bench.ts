@@ -1,6 +1,9 @@
 // Intake bench: durable POST /v1/installations/:id/events (validated, de-duplicated, committed to
 // SQLite before the 202) at 50 connections, next to a bare Fastify route that parses the same JSON
 // and answers 202, both measured in this run on this machine. The ratio is the figure.
+//
+// For experiments: BENCH_RUNTIME_ENV='{"NAME":"value"}' adds settings to the runtime's environment,
+// BENCH_VERBOSE=1 shows the runtime's stderr, BENCH_CPU_PROFILE=<dir> writes its CPU profile there.
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -184,9 +187,11 @@ export async function run(): Promise<BenchReport> {
       // enough that the bench measures intake, not the limiter's refusals.
       PLUGBOARD_FRONT_DOOR_KEY_LIMIT: '100000000',
       PLUGBOARD_FRONT_DOOR_TENANT_LIMIT: '100000000',
+      ...(JSON.parse(process.env.BENCH_RUNTIME_ENV ?? '{}') as Record<string, string>),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  if (process.env.BENCH_VERBOSE) runtime.stderr.pipe(process.stderr);
   const runtimeUp = Promise.race([live(port), waitFor(runtime, /(?!)/)]);
   const barePort = await freePort();
   const bare = spawn(process.execPath, ['-e', BARE_SERVER, String(barePort)], {

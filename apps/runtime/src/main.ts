@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
@@ -25,16 +24,11 @@ import { createRuntimePolicies } from './platform/egress-policy.js';
 import { loadPlatform } from './platform/ports.js';
 import type { Engine } from './platform/ports.js';
 import { DomainError } from './common/domain-error.js';
-import { withLogContext } from './observability/correlation.js';
+import { correlationIdFrom, withLogContext } from './observability/correlation.js';
 import { RunObserver } from './observability/run-observer.service.js';
 import { policyEvents } from './observability/policy-events.js';
 
 const BODY_LIMIT = 10 * 1024 * 1024;
-
-function correlationIdOf(request: IncomingMessage): string {
-  const header = request.headers['x-correlation-id'];
-  return typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : randomUUID();
-}
 
 async function buildCore(config: RuntimeConfig, logger: Logger): Promise<Core> {
   const platform = await loadPlatform();
@@ -121,7 +115,7 @@ async function startApi(config: RuntimeConfig, logger: Logger): Promise<void> {
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
-    genReqId: correlationIdOf,
+    genReqId: (request: IncomingMessage) => correlationIdFrom(request.headers['x-correlation-id']),
     trustProxy: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forApi(core), adapter, {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../common/domain-error.js';
-import { newId, orderedId, sha256 } from '../common/ids.js';
+import { orderedId, sha256 } from '../common/ids.js';
 import { check, schemaFor, withDefinitionSchemas } from '../common/json-schema.js';
 import type { PointerIssue } from '../common/json-schema.js';
 import { LOGGER } from '../common/logger.js';
@@ -33,6 +33,13 @@ export interface IntakeAnswer {
   status: 202 | 422;
   body: { events: IntakeItemAnswer[]; correlationId: string; error?: unknown };
   replayed: boolean;
+}
+
+interface Candidate {
+  index: number;
+  /** The idempotency key came from the client (header or item id), so an earlier event may hold it. */
+  fromClient: boolean;
+  event: EventEntity;
 }
 
 interface IncomingEvent {
@@ -128,15 +135,18 @@ export class IntakeService {
     const prefix = (index: number) => (isList ? `/events/${index}` : '');
     const now = Date.now();
     const answers: IntakeItemAnswer[] = [];
-    const candidates: Array<{ index: number; event: EventEntity }> = [];
+    const candidates: Candidate[] = [];
     const seenInRequest = new Map<string, string>();
     for (const [index, item] of items.entries()) {
       const issues: PointerIssue[] = [];
       const clientId = typeof item?.id === 'string' && item.id.length > 0 ? item.id : undefined;
-      const key = isList
-        ? (clientId ??
-          (headers.idempotencyKey ? `${headers.idempotencyKey}:${index}` : newId('evt')))
-        : (headers.idempotencyKey ?? clientId ?? newId('evt'));
+      const eventId = orderedId('evt');
+      // Without a key from the client, the new event's own id is its key: unique by construction,
+      // so there is no earlier event to look up.
+      const clientKey = isList
+        ? (clientId ?? (headers.idempotencyKey ? `${headers.idempotencyKey}:${index}` : undefined))
+        : (headers.idempotencyKey ?? clientId);
+      const key = clientKey ?? eventId;
       if (!item || typeof item !== 'object' || Array.isArray(item)) {
         answers.push({
           id: key,
@@ -230,8 +240,9 @@ export class IntakeService {
       const state = this.queue.durable ? 'accepted' : 'queued';
       candidates.push({
         index,
+        fromClient: clientKey !== undefined,
         event: {
-          id: orderedId('evt'),
+          id: eventId,
           tenantId: installation.tenantId,
           installationId,
           action: action!,
@@ -274,14 +285,14 @@ export class IntakeService {
     installationId: string,
     isList: boolean,
     answers: IntakeItemAnswer[],
-    candidates: Array<{ index: number; event: EventEntity }>,
+    candidates: Candidate[],
     correlationId: string,
     retry = 0,
   ): Promise<IntakeAnswer> {
     const now = Date.now();
     const existing = await this.events.priorByKeys(
       installationId,
-      candidates.map((c) => c.event.idempotencyKey),
+      candidates.filter((c) => c.fromClient).map((c) => c.event.idempotencyKey),
     );
     const byKey = new Map(existing.map((e) => [e.idempotencyKey, e]));
     const fresh: EventEntity[] = [];

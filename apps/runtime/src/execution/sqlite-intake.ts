@@ -34,6 +34,10 @@ const INSERT = `INSERT INTO events (id, tenant_id, installation_id, action, idem
 const json = (value: unknown) =>
   value === null || value === undefined ? null : JSON.stringify(value);
 
+function isConstraintError(error: unknown): boolean {
+  return String((error as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_CONSTRAINT');
+}
+
 /** fdatasync of one file through the libuv pool, so the event loop keeps serving while it runs. */
 async function syncFile(path: string, flags = 'r+'): Promise<void> {
   const handle = await open(path, flags);
@@ -52,8 +56,10 @@ export class SqliteIntake {
   private readonly byKey = new Map<number, Statement>();
   private readonly claims = new Map<string, Statement>();
   private readonly finishStatement: Statement;
+  private readonly writeOne: (p: Pending) => void;
   private readonly commitOne: (p: Pending) => void;
   private readonly commitAll: (group: Pending[]) => void;
+  private readonly commitEach: (group: Pending[]) => void;
   /** The WAL file whose fsync makes a commit durable; null (in-memory or not WAL): FULL commits. */
   private readonly wal: string | null;
   private syncing = false;
@@ -69,9 +75,7 @@ export class SqliteIntake {
       `UPDATE events SET state = ?, output = ?, error = ?, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = ?,
        last_run_id = ?, last_batch_id = ?, attempts = attempts - ?, updated_at = ? WHERE id = ? AND lease_owner = ?`,
     );
-    // Nested better-sqlite3 transactions are savepoints: one request's unique-key clash rolls back
-    // that request only, and the others in the group still commit.
-    this.commitOne = db.transaction((p: Pending) => {
+    this.writeOne = (p: Pending) => {
       for (const r of p.retire) this.retire.run(`${r.key}~expired~${r.id}`, r.id);
       for (const e of p.events) {
         this.insert.run(
@@ -93,8 +97,16 @@ export class SqliteIntake {
           e.updatedAt,
         );
       }
-    });
+    };
+    // The usual group: one transaction, no savepoints.
     this.commitAll = db.transaction((group: Pending[]) => {
+      for (const p of group) this.writeOne(p);
+    });
+    // After a clash in the group (two requests racing for one idempotency key), each request in its
+    // own savepoint (nested better-sqlite3 transactions are savepoints): the clash rolls back that
+    // request only, and the others in the group still commit.
+    this.commitOne = db.transaction((p: Pending) => this.writeOne(p));
+    this.commitEach = db.transaction((group: Pending[]) => {
       for (const p of group) {
         try {
           this.commitOne(p);
@@ -103,6 +115,16 @@ export class SqliteIntake {
         }
       }
     });
+  }
+
+  /** Commits the group; a constraint failure rolls it all back and retries request by request. */
+  private write(group: Pending[]): void {
+    try {
+      this.commitAll(group);
+    } catch (error) {
+      if (group.length === 1 || !isConstraintError(error)) throw error;
+      this.commitEach(group);
+    }
   }
 
   /** The dispatcher's two hottest writes, as prepared statements (see EventRepository.claim/finish). */
@@ -193,7 +215,7 @@ export class SqliteIntake {
     // have done inside the commit, but here it runs off the event loop and covers every group
     // committed while the previous fsync was in flight.
     try {
-      this.commitAll(group);
+      this.write(group);
     } catch (error) {
       for (const p of group) p.reject(error);
       return;
@@ -247,7 +269,7 @@ export class SqliteIntake {
     // one only re-runs an item under the same idempotency keys.
     try {
       this.db.pragma('synchronous = FULL');
-      this.commitAll(group);
+      this.write(group);
     } catch (error) {
       for (const p of group) p.reject(error);
       return;

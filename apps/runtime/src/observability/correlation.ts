@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { uuidv7 } from '../common/ids.js';
 
 /** Ids that belong on every log line written while one request or one attempt is being handled. */
 export interface LogContext {
@@ -26,10 +27,10 @@ export function withLogContext<T>(context: LogContext, work: () => T): T {
 
 const CORRELATION_ID = /^[\w.:-]{1,128}$/;
 
-/** The caller's `X-Correlation-Id` when it is a sane token, otherwise a new one. */
+/** The caller's `X-Correlation-Id` when it is a sane token, otherwise a new (time-ordered) one. */
 export function correlationIdFrom(header: string | string[] | undefined): string {
   const value = Array.isArray(header) ? header[0] : header;
-  return typeof value === 'string' && CORRELATION_ID.test(value) ? value : randomUUID();
+  return typeof value === 'string' && CORRELATION_ID.test(value) ? value : uuidv7();
 }
 
 /**
