@@ -148,9 +148,7 @@ export class DispatcherService {
       maxWaitMs: 0,
     };
     if (plan.batched) {
-      const [group] = (await this.events.dueGroups(Date.now(), 1000)).filter(
-        (g) => g.installationId === kick.installationId && g.action === kick.action,
-      );
+      const group = await this.events.dueInGroup(kick, Date.now(), plan.maxItems);
       if (!group) return false;
       const age = Date.now() - group.oldest;
       if (group.count < plan.maxItems && age < plan.maxWaitMs) {

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { OnModuleDestroy } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { row } from '../database/columns.js';
 import type { EntityManager } from 'typeorm';
@@ -11,7 +12,7 @@ import type { EventState } from './event.entity.js';
 export interface DueGroup {
   installationId: string;
   action: string;
-  count: number;
+  /** created_at of the group's oldest due item. */
   oldest: number;
 }
 
@@ -67,10 +68,15 @@ const byCreation = (a: EventEntity, b: EventEntity) =>
 
 /** Items still owed work: waiting, or running under a lease that has expired (its process died). */
 // The leading state term matches the partial indexes' predicate, so both databases can use them.
-const DUE = `state IN ('accepted', 'queued', 'running') AND ((state IN ('accepted', 'queued') AND next_attempt_at <= :now) OR (state = 'running' AND lease_expires_at < :now))`;
+const OPEN = `state IN ('accepted', 'queued', 'running')`;
+const due = (alias?: string) => {
+  const c = (column: string) => (alias ? `${alias}.${column}` : column);
+  return `${c('state')} IN ('accepted', 'queued', 'running') AND ((${c('state')} IN ('accepted', 'queued') AND ${c('next_attempt_at')} <= :now) OR (${c('state')} = 'running' AND ${c('lease_expires_at')} < :now))`;
+};
+const DUE = due();
 
 @Injectable()
-export class EventRepository {
+export class EventRepository implements OnModuleDestroy {
   private readonly fast: SqliteIntake | null;
 
   constructor(@Inject(DataSource) private readonly db: DataSource) {
@@ -79,6 +85,10 @@ export class EventRepository {
       !isPostgres(db) && driver.databaseConnection
         ? new SqliteIntake(driver.databaseConnection)
         : null;
+  }
+
+  onModuleDestroy(): void {
+    this.fast?.close();
   }
 
   /** Idempotency look-up of the intake path: the key, its body hash and its first answer. */
@@ -111,6 +121,12 @@ export class EventRepository {
       for (const r of retire) await this.retireKey(r.id, r.key, manager);
       await this.insertMany(events, manager);
     });
+  }
+
+  /** `events <alias>` read through the partial index of open items. */
+  private get openItems(): (alias: string) => string {
+    // SQLite without ANALYZE statistics would read the state prefix of events_due instead.
+    return (alias) => (this.pg ? `events ${alias}` : `events ${alias} INDEXED BY events_open`);
   }
 
   private get pg(): boolean {
@@ -170,19 +186,54 @@ export class EventRepository {
       .execute();
   }
 
+  /**
+   * Groups with due items, oldest due item first. One indexed probe per group with open items
+   * (a loose index scan over events_open), so the cost follows the number of groups, not the
+   * backlog: the embedded loop runs this every tick, also with a million items waiting.
+   */
   async dueGroups(now: number, limit = 100): Promise<DueGroup[]> {
+    const open = this.openItems;
     const [query, values] = this.sql(
-      `SELECT installation_id, action, COUNT(*) AS n, MIN(created_at) AS oldest FROM events WHERE ${DUE}
-       GROUP BY installation_id, action ORDER BY MIN(created_at) LIMIT :limit`,
+      `WITH RECURSIVE g(id, installation_id, action) AS (
+         SELECT id, installation_id, action FROM (SELECT e.id, e.installation_id, e.action FROM ${open('e')}
+           WHERE e.${OPEN} ORDER BY e.installation_id, e.action LIMIT 1) f
+         UNION ALL
+         SELECT n.id, n.installation_id, n.action FROM g, events n WHERE n.id = COALESCE(
+           (SELECT e.id FROM ${open('e')} WHERE e.${OPEN} AND e.installation_id = g.installation_id
+             AND e.action > g.action ORDER BY e.action LIMIT 1),
+           (SELECT e.id FROM ${open('e')} WHERE e.${OPEN} AND e.installation_id > g.installation_id
+             ORDER BY e.installation_id, e.action LIMIT 1)))
+       SELECT installation_id, action, oldest FROM (
+         SELECT g.installation_id, g.action, (SELECT d.created_at FROM ${open('d')}
+           WHERE d.installation_id = g.installation_id AND d.action = g.action AND ${due('d')}
+           ORDER BY d.created_at LIMIT 1) AS oldest FROM g) x
+       WHERE oldest IS NOT NULL ORDER BY oldest LIMIT :limit`,
       { now, limit },
     );
     const rows = (await this.db.query(query, values)) as Array<Record<string, unknown>>;
     return rows.map((r) => ({
       installationId: String(r.installation_id),
       action: String(r.action),
-      count: Number(r.n),
       oldest: Number(r.oldest),
     }));
+  }
+
+  /** One group's due items, counted up to `cap` (a batch's size), and its oldest. */
+  async dueInGroup(
+    group: { installationId: string; action: string },
+    now: number,
+    cap: number,
+  ): Promise<{ count: number; oldest: number } | null> {
+    const open = this.openItems;
+    const [query, values] = this.sql(
+      `SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM (SELECT d.created_at FROM ${open('d')}
+         WHERE d.installation_id = :installationId AND d.action = :action AND ${due('d')}
+         ORDER BY d.created_at LIMIT :cap) x`,
+      { ...group, now, cap },
+    );
+    const [row] = (await this.db.query(query, values)) as Array<Record<string, unknown>>;
+    const count = Number(row?.n ?? 0);
+    return count > 0 ? { count, oldest: Number(row!.oldest) } : null;
   }
 
   /** Groups an API process committed but never enqueued (it died between commit and enqueue). */
