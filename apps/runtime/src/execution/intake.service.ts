@@ -335,7 +335,9 @@ export class IntakeService {
     }
     const accepted = answers.some((a) => a.status === 'accepted' || a.status === 'duplicate');
     const responseBody = { events: answers, correlationId };
-    if (!isList && fresh[0]) fresh[0].response = responseBody;
+    // Kept for replaying the answer to a repeated Idempotency-Key; a key the runtime made up
+    // cannot be repeated by a client that never saw it before the answer.
+    if (!isList && fresh[0] && candidates[0]?.fromClient) fresh[0].response = responseBody;
     try {
       await this.events.commitIntake(fresh, retire);
     } catch (error) {

@@ -1,10 +1,11 @@
+import { closeSync, fdatasync, open as openFd } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { EventEntity } from './event.entity.js';
 
 // The embedded intake hot path. better-sqlite3 is synchronous, so a transaction run here is atomic
-// with respect to the event loop; requests that arrive in the same turn share one commit (group
-// commit), and every commit made while an fsync is in flight shares the next one.
+// with respect to the event loop; requests that arrive in the same turn, or while the previous
+// commit's fsync is in flight, share one commit and one fsync (group commit).
 
 interface Statement {
   run(...params: unknown[]): { changes: number };
@@ -38,11 +39,11 @@ function isConstraintError(error: unknown): boolean {
   return String((error as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_CONSTRAINT');
 }
 
-/** fdatasync of one file through the libuv pool, so the event loop keeps serving while it runs. */
-async function syncFile(path: string, flags = 'r+'): Promise<void> {
+/** fsync of one file through the libuv pool, so the event loop keeps serving while it runs. */
+async function syncFile(path: string, flags: string): Promise<void> {
   const handle = await open(path, flags);
   try {
-    await (flags === 'r' ? handle.sync() : handle.datasync());
+    await handle.sync();
   } finally {
     await handle.close();
   }
@@ -63,8 +64,8 @@ export class SqliteIntake {
   /** The WAL file whose fsync makes a commit durable; null (in-memory or not WAL): FULL commits. */
   private readonly wal: string | null;
   private syncing = false;
-  private directorySynced = false;
-  private awaitingSync: Pending[] = [];
+  private walFd: number | null = null;
+  private closing = false;
 
   constructor(private readonly db: SqliteHandle) {
     const journal = String(db.pragma('journal_mode', { simple: true })).toLowerCase();
@@ -206,32 +207,40 @@ export class SqliteIntake {
       setTimeout(() => this.flush(), 1);
       return;
     }
-    const group = this.pending;
-    this.pending = [];
     this.scheduled = false;
-    if (this.wal === null) return this.flushFull(group);
+    if (this.pending.length === 0) return;
+    if (this.wal === null) return this.flushFull(this.take());
+    // Every answer waits for an fsync of the WAL that starts after its commit. While one is in
+    // flight, committing sooner answers nobody sooner, so requests gather until it ends and then
+    // share one commit: fewer, larger commits write each touched index page to the WAL once.
+    if (this.syncing) return;
+    const group = this.take();
     // The commit itself runs at the connection's NORMAL level (written to the WAL, not yet fsynced);
-    // the answers wait for an fsync of the WAL file that starts after it, which is what FULL would
-    // have done inside the commit, but here it runs off the event loop and covers every group
-    // committed while the previous fsync was in flight.
+    // the fsync that follows is what FULL would have done inside the commit, but here it runs off
+    // the event loop.
     try {
       this.write(group);
     } catch (error) {
       for (const p of group) p.reject(error);
       return;
     }
+    const waiting: Pending[] = [];
     for (const p of group) {
       if (p.failed) p.reject(p.failed.error);
-      else this.awaitingSync.push(p);
+      else waiting.push(p);
     }
-    this.syncWal();
+    this.syncWal(waiting);
   }
 
-  private syncWal(): void {
-    if (this.syncing || this.awaitingSync.length === 0 || this.wal === null) return;
+  private take(): Pending[] {
+    const group = this.pending;
+    this.pending = [];
+    return group;
+  }
+
+  private syncWal(waiting: Pending[]): void {
+    if (waiting.length === 0 || this.wal === null) return;
     this.syncing = true;
-    const waiting = this.awaitingSync;
-    this.awaitingSync = [];
     this.syncOnce(this.wal)
       .then(
         () => {
@@ -243,24 +252,34 @@ export class SqliteIntake {
       )
       .finally(() => {
         this.syncing = false;
-        this.syncWal();
+        if (this.closing) this.close();
+        else this.flush();
       });
   }
 
   private async syncOnce(wal: string): Promise<void> {
-    try {
-      await syncFile(wal);
-    } catch (error) {
-      // No WAL file: a checkpoint moved everything into the database file and its connection
-      // closed the log; the database file holds the commit then.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      await syncFile(this.db.name);
-    }
-    if (!this.directorySynced) {
+    if (this.walFd === null) {
+      // Opened once and kept: the WAL file lives as long as this connection is open (SQLite
+      // removes it only when the last connection closes), and every fsync is then a single trip
+      // through the libuv pool instead of open, fsync and close, each waiting for a busy loop.
+      this.walFd = await new Promise<number>((ok, fail) =>
+        openFd(wal, 'r+', (error, fd) => (error ? fail(error) : ok(fd))),
+      );
       // The WAL file's directory entry, once, so the file itself survives a power loss.
       await syncFile(dirname(wal), 'r');
-      this.directorySynced = true;
     }
+    const fd = this.walFd;
+    await new Promise<void>((ok, fail) => fdatasync(fd, (error) => (error ? fail(error) : ok())));
+  }
+
+  /** Releases the kept WAL descriptor (after an fsync in flight); the connection is the data source's. */
+  close(): void {
+    if (this.syncing) {
+      this.closing = true;
+      return;
+    }
+    if (this.walFd !== null) closeSync(this.walFd);
+    this.walFd = null;
   }
 
   private flushFull(group: Pending[]): void {
