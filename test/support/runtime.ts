@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RUNTIME_NODE_FLAGS } from '../../apps/runtime/src/config/node-flags.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const runtimeMain = join(repoRoot, 'apps/runtime/dist/main.js');
@@ -72,7 +73,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   };
   const child = spawn(
     process.execPath,
-    ['--no-node-snapshot', runtimeMain, ...(options.args ?? [])],
+    [...RUNTIME_NODE_FLAGS, runtimeMain, ...(options.args ?? [])],
     {
       cwd: repoRoot,
       env,

@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { digest } from '@plugboard/definition';
 import type { BenchReport } from '../../../bench/run.js';
+import { RUNTIME_NODE_FLAGS } from '../src/config/node-flags.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const main = join(root, 'apps/runtime/dist/main.js');
@@ -172,7 +173,7 @@ export async function run(): Promise<BenchReport> {
   const profile = process.env.BENCH_CPU_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
     : [];
-  const runtime = spawn(process.execPath, ['--no-node-snapshot', ...profile, main], {
+  const runtime = spawn(process.execPath, [...RUNTIME_NODE_FLAGS, ...profile, main], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
