@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeTenant, publish } from '../support/api.js';
+import { eventually } from '../support/runtime.js';
 import type { Call } from '../support/api.js';
 import { put, v1, v11, world } from './helpers.js';
 
@@ -30,6 +31,12 @@ describe('deprecation and sunset', () => {
       .expect(202);
     expect(event.headers.deprecation).toMatch(/^@\d+$/);
     expect(event.headers.sunset).toBe('Thu, 01 Jan 2099 00:00:00 GMT');
+    // Accepted before the sunset, so it is delivered: wait for it, so that the partner's count
+    // below only sees what the refusals let through.
+    await eventually(async () => {
+      const res = await call('get', `/v1/events/${event.body.events[0].eventId}`, key);
+      return res.body.state === 'succeeded' ? true : undefined;
+    });
 
     const fresh = await call('post', `/v1/installations/${current.body.id}/actions/send`, key)
       .send({ text: 'new' })

@@ -19,6 +19,7 @@ import type { RuntimeConfig } from './config/config.js';
 import { openDatabase } from './database/data-source.js';
 import { BullQueue } from './execution/bull-queue.js';
 import { DispatcherService } from './execution/dispatcher.service.js';
+import { EVENTS_OPENAPI } from './execution/intake.route.js';
 import { InProcessQueue } from './execution/queue.js';
 import { createRuntimePolicies } from './platform/egress-policy.js';
 import { loadPlatform } from './platform/ports.js';
@@ -170,6 +171,7 @@ async function startApi(config: RuntimeConfig, logger: Logger): Promise<void> {
       .addBearerAuth()
       .build(),
   );
+  document.paths['/v1/installations/{id}/events'] = EVENTS_OPENAPI as never;
   SwaggerModule.setup('docs', app, document);
 
   if (existsSync(config.editorDir)) {

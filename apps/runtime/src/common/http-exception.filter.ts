@@ -88,29 +88,45 @@ function fromHttp(error: unknown): DomainError {
   return new DomainError('INTERNAL', 'internal error');
 }
 
+export interface ErrorReply {
+  status: number;
+  headers: Record<string, string>;
+  body: { error: { code: DomainErrorCode; message: string; details?: unknown } };
+}
+
+/** Any error thrown while serving a request, as the status, headers and envelope it answers with. */
+export function errorReply(exception: unknown): ErrorReply {
+  const error = fromHttp(exception);
+  const headers: Record<string, string> = {};
+  if (error.code === 'RATE_LIMITED') {
+    const retryAfter = (error.details as { retryAfterSec?: number } | undefined)?.retryAfterSec;
+    if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
+  }
+  return {
+    status: statusOf(error.code),
+    headers,
+    body: {
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.details !== undefined ? { details: error.details } : {}),
+      },
+    },
+  };
+}
+
 @Catch()
 export class DomainExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const error = fromHttp(exception);
-    const status = statusOf(error.code);
-    if (status >= 500) {
+    const answer = errorReply(exception);
+    if (answer.status >= 500) {
       this.logger.error(
         `request failed: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
       );
     }
-    if (error.code === 'RATE_LIMITED') {
-      const retryAfter = (error.details as { retryAfterSec?: number } | undefined)?.retryAfterSec;
-      if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
-    }
-    void reply.status(status).send({
-      error: {
-        code: error.code,
-        message: error.message,
-        ...(error.details !== undefined ? { details: error.details } : {}),
-      },
-    });
+    void reply.status(answer.status).headers(answer.headers).send(answer.body);
   }
 }

@@ -22,26 +22,6 @@ import { TestRunService } from './test-run.service.js';
 import type { TestRunRequest } from './test-run.service.js';
 import { WebhookService } from './webhook.service.js';
 
-const eventSchema = {
-  type: 'object',
-  required: ['action'],
-  properties: {
-    action: { type: 'string' },
-    data: {},
-    id: { type: 'string' },
-    schemaVersion: { type: 'string' },
-  },
-};
-const eventsBodySchema = {
-  oneOf: [
-    eventSchema,
-    {
-      type: 'object',
-      required: ['events'],
-      properties: { events: { type: 'array', items: eventSchema, maxItems: 1000 } },
-    },
-  ],
-};
 const replayBatchSchema = {
   type: ['object', 'null'],
   additionalProperties: false,
@@ -95,33 +75,6 @@ export class ExecutionController {
     );
     void reply.status(200);
     return result;
-  }
-
-  @Post('v1/installations/:id/events')
-  @RequireScopes('events:write')
-  @ApiOperation({
-    summary: 'Asynchronous events (one, or {events: [...]} up to 1000); 202 after the commit',
-  })
-  @ApiBody({ schema: eventsBodySchema })
-  async events(
-    @Param('id') id: string,
-    @Body() body: unknown,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Headers('plugboard-schema-version') schemaVersion: string | undefined,
-    @CurrentPrincipal() principal: Principal,
-    @CorrelationId() correlationId: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    const answer = await this.intake.accept(
-      id,
-      body,
-      { idempotencyKey, schemaVersion },
-      principal,
-      correlationId,
-    );
-    void reply.status(answer.status);
-    if (answer.replayed) void reply.header('idempotent-replayed', 'true');
-    return answer.body;
   }
 
   @Post('hooks/:installationId/:trigger')

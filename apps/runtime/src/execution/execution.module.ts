@@ -4,6 +4,7 @@ import { DispatcherService } from './dispatcher.service.js';
 import { EventRepository } from './event.repository.js';
 import { ExecutionController } from './execution.controller.js';
 import { ExecutorService } from './executor.service.js';
+import { IntakeRoute } from './intake.route.js';
 import { IntakeService } from './intake.service.js';
 import { RunRepository } from './run.repository.js';
 import { RunsService } from './runs.service.js';
@@ -25,7 +26,12 @@ const providers = [
 ];
 
 @Global()
-@Module({ controllers: [ExecutionController], providers, exports: providers })
+@Module({
+  controllers: [ExecutionController],
+  // The events route is served by Fastify directly (see intake.route.ts).
+  providers: [...providers, IntakeRoute],
+  exports: providers,
+})
 export class ExecutionModule {}
 
 /** Workers need the services, not the HTTP controllers. */

@@ -29,13 +29,14 @@ interface Subject {
 
 /**
  * The front door: per API key and per tenant limits on the intake routes, checked after the key
- * is authenticated (the global AuthGuard runs first) and before the body is validated or stored.
- * A webhook has no API key: its installation stands in for one, and it counts against the tenant
- * that owns the installation. Every answer of these routes carries RateLimit-Limit, -Remaining
- * and -Reset; a refusal is 429 RATE_LIMITED with Retry-After and costs no tokens.
+ * is authenticated and before the body is validated or stored. A webhook has no API key: its
+ * installation stands in for one, and it counts against the tenant that owns the installation.
+ * Every answer of these routes carries RateLimit-Limit, -Remaining and -Reset; a refusal is 429
+ * RATE_LIMITED with Retry-After and costs no tokens. The Nest routes reach it through the
+ * interceptor below; the events route, a plain Fastify route, calls it itself.
  */
 @Injectable()
-export class FrontDoorInterceptor implements NestInterceptor {
+export class FrontDoorGate {
   private fallbackLogged = false;
 
   constructor(
@@ -44,16 +45,18 @@ export class FrontDoorInterceptor implements NestInterceptor {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    if (!this.limiter || context.getType() !== 'http') return next.handle();
-    const request = context.switchToHttp().getRequest<AuthedRequest>();
-    const route = request.routeOptions?.url;
-    if (request.method !== 'POST' || !route || !INTAKE_ROUTES.has(route)) return next.handle();
-    const subject = await this.subjectOf(route, request);
-    if (!subject) return next.handle();
+  /** Counts one request of `route` (a route pattern); throws RATE_LIMITED when over a limit. */
+  async admit(
+    route: string,
+    params: { id?: string; installationId?: string },
+    principal: Principal | undefined,
+    reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.limiter || !INTAKE_ROUTES.has(route)) return;
+    const subject = await this.subjectOf(route, params, principal);
+    if (!subject) return;
     const decision = await this.limiter.check(subject.key, subject.tenantId);
     this.noteFallback(decision);
-    const reply = context.switchToHttp().getResponse<FastifyReply>();
     void reply.headers(frontDoorHeaders(decision));
     if (!decision.allowed) {
       throw new DomainError(
@@ -66,18 +69,19 @@ export class FrontDoorInterceptor implements NestInterceptor {
         },
       );
     }
-    return next.handle();
   }
 
-  private async subjectOf(route: string, request: AuthedRequest): Promise<Subject | null> {
-    const params = (request.params ?? {}) as { id?: string; installationId?: string };
+  private async subjectOf(
+    route: string,
+    params: { id?: string; installationId?: string },
+    principal: Principal | undefined,
+  ): Promise<Subject | null> {
     if (route.startsWith('/hooks/')) {
       const id = params.installationId ?? '';
       const tenantId = await this.tenantOf(id);
       // An unknown installation is answered 404 by the route itself; nothing to count it against.
       return tenantId === null ? null : { key: `hook:${id}`, tenantId };
     }
-    const principal = request.principal;
     if (!principal) return null;
     const tenantId = principal.tenantId ?? (await this.tenantOf(params.id ?? ''));
     return { key: principal.keyId, tenantId: tenantId ?? undefined };
@@ -99,5 +103,25 @@ export class FrontDoorInterceptor implements NestInterceptor {
         'the front-door limits fell back to this process (Redis unreachable): each API process now limits on its own',
       );
     } else if (decision.source === 'backend') this.fallbackLogged = false;
+  }
+}
+
+/** The front door for the intake routes Nest serves (actions and webhooks). */
+@Injectable()
+export class FrontDoorInterceptor implements NestInterceptor {
+  constructor(@Inject(FrontDoorGate) private readonly gate: FrontDoorGate) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    if (context.getType() !== 'http') return next.handle();
+    const request = context.switchToHttp().getRequest<AuthedRequest>();
+    const route = request.routeOptions?.url;
+    if (request.method !== 'POST' || !route) return next.handle();
+    await this.gate.admit(
+      route,
+      (request.params ?? {}) as { id?: string; installationId?: string },
+      request.principal,
+      context.switchToHttp().getResponse<FastifyReply>(),
+    );
+    return next.handle();
   }
 }

@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ApiVersionHooks } from './api-version/api-version.hooks.js';
 import { ChangelogService } from './changelog.service.js';
-import { DeprecationInterceptor } from './deprecation.interceptor.js';
+import { DeprecationGate, DeprecationInterceptor } from './deprecation.interceptor.js';
 import { DeprecationService } from './deprecation.service.js';
 import { PayloadMigrationService } from './payload-migration.service.js';
 import { RolloutService } from './rollout.service.js';
@@ -22,8 +22,15 @@ import { VersioningRepository } from './versioning.repository.js';
     DeprecationService,
     ChangelogService,
     ApiVersionHooks,
+    DeprecationGate,
     { provide: APP_INTERCEPTOR, useClass: DeprecationInterceptor },
   ],
-  exports: [PayloadMigrationService, UpgradeService, DeprecationService, RolloutService],
+  exports: [
+    PayloadMigrationService,
+    UpgradeService,
+    DeprecationService,
+    DeprecationGate,
+    RolloutService,
+  ],
 })
 export class VersioningModule {}
