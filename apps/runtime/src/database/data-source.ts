@@ -17,6 +17,7 @@ import { TenantEntity } from '../tenants/tenant.entity.js';
 import { InitialSchema1764806400000 } from './migrations/1764806400000-initial-schema.js';
 import { OAuth1765000000000 } from './migrations/1765000000000-oauth.js';
 import { OpenEventsIndex1764960000000 } from './migrations/1764960000000-open-events-index.js';
+import { LeanEventIndexes1765100000000 } from './migrations/1765100000000-lean-event-indexes.js';
 import { Versioning1764950400000 } from './migrations/1764950400000-versioning.js';
 import {
   RolloutEntity,
@@ -65,6 +66,7 @@ export const MIGRATIONS = [
   ObservabilityLeases1764910000002,
   Versioning1764950400000,
   OpenEventsIndex1764960000000,
+  LeanEventIndexes1765100000000,
 ];
 
 export function dataSourceOptions(config: RuntimeConfig): DataSourceOptions {
