@@ -136,6 +136,41 @@ describe('events intake', () => {
     expect(partner.requests).toHaveLength(0);
   });
 
+  it('answers the HTTP-level refusals of the events route in the error envelope, with the usual headers', async () => {
+    const broken = await call('post', events(), t.key)
+      .set('content-type', 'application/json')
+      .send('{"action": "send", "data": ');
+    expect(broken.status).toBe(422);
+    expect(broken.body.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { errors: [{ pointer: '', code: 'INVALID_JSON' }] },
+    });
+    expect(broken.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(broken.headers['plugboard-version']).toBeDefined();
+
+    const text = await call('post', events(), t.key).set('content-type', 'text/plain').send('hi');
+    expect(text.status).toBe(422);
+    expect(text.body.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { errors: [{ pointer: '', code: 'SCHEMA_TYPE' }] },
+    });
+
+    const anonymous = await call('post', events(), '')
+      .set('x-correlation-id', 'anon-1')
+      .send({ action: 'send', data: { text: 'x' } });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.error.code).toBe('UNAUTHENTICATED');
+    expect(anonymous.headers['x-correlation-id']).toBe('anon-1');
+
+    const unversioned = await call('post', events(), t.key)
+      .set('plugboard-version', '1999-01-01')
+      .send({ action: 'send', data: { text: 'x' } });
+    expect(unversioned.status).toBe(400);
+    expect(unversioned.body.error.code).toBe('API_VERSION_UNKNOWN');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(partner.requests).toHaveLength(0);
+  });
+
   it('refuses a request body over 10 MB with 413', async () => {
     // The server answers as soon as it sees the length, so the client may still be writing: read
     // the answer with a plain request that tolerates the early close.
