@@ -192,7 +192,10 @@ export async function run(): Promise<BenchReport> {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if (process.env.BENCH_VERBOSE) runtime.stderr.pipe(process.stderr);
+  if (process.env.BENCH_VERBOSE) {
+    runtime.stderr.pipe(process.stderr);
+    runtime.stdout.pipe(process.stderr);
+  }
   const runtimeUp = Promise.race([live(port), waitFor(runtime, /(?!)/)]);
   const barePort = await freePort();
   const bare = spawn(process.execPath, ['-e', BARE_SERVER, String(barePort)], {

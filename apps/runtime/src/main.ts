@@ -6,6 +6,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { LogController } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import type { Core } from './app.module.js';
@@ -114,6 +115,10 @@ async function startApi(config: RuntimeConfig, logger: Logger): Promise<void> {
   const core = await buildCore(config, logger);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
+    // request.log is the runtime logger itself: the request's correlation id reaches every line
+    // through the log context (the logger's mixin), so a child per request would only repeat it as
+    // reqId, and making one runs its bindings through the redaction paths on every request.
+    childLoggerFactory: (root: FastifyBaseLogger) => root,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     genReqId: (request: IncomingMessage) => correlationIdFrom(request.headers['x-correlation-id']),

@@ -29,13 +29,17 @@ function equalHashes(a: string, b: string): boolean {
 @Injectable()
 export class ApiKeyService {
   private readonly cache = new Map<string, { principal: Principal; hash: string; at: number }>();
+  /** The configured admin key's hash, made once: every request's key is compared with it. */
+  private readonly adminHash: string | undefined;
 
   constructor(
     @Inject(ApiKeyRepository) private readonly keys: ApiKeyRepository,
     @Inject(TenantService) private readonly tenants: TenantService,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
-  ) {}
+  ) {
+    this.adminHash = config.adminKey === undefined ? undefined : sha256(config.adminKey);
+  }
 
   async create(
     input: { tenantId?: string; scopes: Scope[]; name?: string },
@@ -112,8 +116,7 @@ export class ApiKeyService {
   }
 
   async authenticate(presented: string): Promise<Principal> {
-    const configured = this.config.adminKey;
-    if (configured !== undefined && equalHashes(sha256(presented), sha256(configured))) {
+    if (this.adminHash !== undefined && equalHashes(sha256(presented), this.adminHash)) {
       return { keyId: 'env-admin', tenantId: null, scopes: ['admin'] };
     }
     const match = KEY_PATTERN.exec(presented);

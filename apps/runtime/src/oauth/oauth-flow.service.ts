@@ -1,9 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../common/domain-error.js';
+import { sha256 } from '../common/ids.js';
 import { LOGGER } from '../common/logger.js';
 import { open, seal } from '../common/secret-box.js';
 import { RUNTIME_CONFIG } from '../config/config.js';
@@ -44,7 +45,7 @@ export type CallbackOutcome = { redirect: string } | { page: OutcomePage };
 
 function stateId(state: string): string {
   // Only a hash is stored: a copy of the table cannot be replayed against the callback.
-  return createHash('sha256').update(state).digest('hex');
+  return sha256(state);
 }
 
 function verifierAad(row: { id: string; installationId: string }): string {

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createHash, randomBytes } from 'node:crypto';
-import { uuidv7 } from '../common/ids.js';
+import { randomBytes } from 'node:crypto';
+import { sha256, uuidv7 } from '../common/ids.js';
 
 /** Ids that belong on every log line written while one request or one attempt is being handled. */
 export interface LogContext {
@@ -38,7 +38,7 @@ export function correlationIdFrom(header: string | string[] | undefined): string
  * call of each attempt) shares one trace even when the attempts run in different processes.
  */
 export function traceIdFor(correlationId: string): string {
-  return createHash('sha256').update(correlationId).digest('hex').slice(0, 32);
+  return sha256(correlationId).slice(0, 32);
 }
 
 /** A `traceparent` for a new span of the correlation id's trace; the engine makes a child per call. */
