@@ -258,7 +258,10 @@ describe('egress policies (embedded mode)', () => {
     const sent = calls.map((c) =>
       (c.body as { records: Array<{ id: string }> }).records.map((r) => r.id),
     );
-    expect(calls.length).toBeLessThanOrEqual(12);
+    // Ten full batches, and the three retries: they fall due on their own jittered backoffs, so
+    // they share a call only when their waits happen to end together.
+    expect(calls.length).toBeGreaterThanOrEqual(10);
+    expect(calls.length).toBeLessThanOrEqual(10 + 3);
     expect(sent.flat()).toHaveLength(1003);
     const times = new Map<string, number>();
     for (const id of sent.flat()) times.set(id, (times.get(id) ?? 0) + 1);
