@@ -290,10 +290,9 @@ export class IntakeService {
     retry = 0,
   ): Promise<IntakeAnswer> {
     const now = Date.now();
-    const existing = await this.events.priorByKeys(
-      installationId,
-      candidates.filter((c) => c.fromClient).map((c) => c.event.idempotencyKey),
-    );
+    const clientKeys = candidates.filter((c) => c.fromClient).map((c) => c.event.idempotencyKey);
+    const existing =
+      clientKeys.length > 0 ? await this.events.priorByKeys(installationId, clientKeys) : [];
     const byKey = new Map(existing.map((e) => [e.idempotencyKey, e]));
     const fresh: EventEntity[] = [];
     const retire: Array<{ id: string; key: string }> = [];
