@@ -23,9 +23,8 @@ import { DispatcherService } from './execution/dispatcher.service.js';
 import { EVENTS_OPENAPI } from './execution/intake.route.js';
 import { InProcessQueue } from './execution/queue.js';
 import { createRuntimePolicies } from './platform/egress-policy.js';
-import { loadPlatform } from './platform/ports.js';
+import { platform } from './platform/ports.js';
 import type { Engine } from './platform/ports.js';
-import { DomainError } from './common/domain-error.js';
 import { correlationIdFrom, withLogContext } from './observability/correlation.js';
 import { RunObserver } from './observability/run-observer.service.js';
 import { policyEvents } from './observability/policy-events.js';
@@ -33,13 +32,6 @@ import { policyEvents } from './observability/policy-events.js';
 const BODY_LIMIT = 10 * 1024 * 1024;
 
 async function buildCore(config: RuntimeConfig, logger: Logger): Promise<Core> {
-  const platform = await loadPlatform();
-  if (platform.missing.length > 0) {
-    logger.warn(
-      { missing: platform.missing },
-      'some library functions are not available yet; routes that need them answer 503',
-    );
-  }
   const dataSource = await openDatabase(config);
   const masterKey = resolveMasterKey(config);
   const queue =
@@ -48,14 +40,11 @@ async function buildCore(config: RuntimeConfig, logger: Logger): Promise<Core> {
       : new InProcessQueue(logger);
   const policies = createRuntimePolicies(platform, config, (event) => policyEvents.emit(event));
   const egressPolicy = policies.egress;
-  const engine: Engine =
-    typeof platform.engine.createEngine !== 'function'
-      ? unavailableEngine()
-      : platform.engine.createEngine({
-          egress: { allowPrivate: config.egressAllowPrivate },
-          policy: egressPolicy,
-          logger: engineLogger(logger.child({ component: 'engine' })),
-        });
+  const engine: Engine = platform.engine.createEngine({
+    egress: { allowPrivate: config.egressAllowPrivate },
+    policy: egressPolicy,
+    logger: engineLogger(logger.child({ component: 'engine' })),
+  });
   return {
     config,
     logger,
@@ -78,22 +67,6 @@ function engineLogger(logger: Logger) {
     ) {
       logger[level](fields ?? {}, message);
     },
-  };
-}
-
-function unavailableEngine(): Engine {
-  const refuse = () =>
-    Promise.reject(
-      new DomainError(
-        'DEPENDENCY_UNAVAILABLE',
-        'the engine package is not built: run npx turbo run build',
-      ),
-    );
-  return {
-    runAction: refuse,
-    runTrigger: refuse,
-    answerChallenge: refuse,
-    dispose: () => Promise.resolve(),
   };
 }
 

@@ -42,11 +42,6 @@ export class TestRunService {
     let transport: unknown;
     if (request.interactions) {
       const Recorded = this.platform.engine.RecordedTransport;
-      if (!Recorded)
-        throw new DomainError(
-          'DEPENDENCY_UNAVAILABLE',
-          'this engine build cannot replay recorded interactions',
-        );
       const base = (request.definition.base as { url?: string } | undefined)?.url;
       let basePath: string;
       try {

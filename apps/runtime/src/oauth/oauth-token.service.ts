@@ -92,11 +92,9 @@ export class OAuthTokenService {
 
   /** The engine's network transport: the same address rules as every partner call. */
   get transport(): TokenTransport {
-    if (!this.transportValue) {
-      const create = this.platform.engine.createNetworkTransport;
-      if (!create) throw new Error('@plugboard/engine does not export createNetworkTransport');
-      this.transportValue = create({ allowPrivate: this.config.egressAllowPrivate });
-    }
+    this.transportValue ??= this.platform.engine.createNetworkTransport({
+      allowPrivate: this.config.egressAllowPrivate,
+    });
     return this.transportValue;
   }
 

@@ -16,17 +16,13 @@ interface StatefulPolicy {
   ): Promise<unknown>;
 }
 
-function hasState(policy: unknown): policy is StatefulPolicy {
-  return !!policy && typeof (policy as { state?: unknown }).state === 'function';
-}
-
 @Injectable()
 export class InstallationHealthService {
   constructor(
     @Inject(InstallationService) private readonly installations: InstallationService,
     @Inject(ObservabilityRepository) private readonly repository: ObservabilityRepository,
     @Inject(RunObserver) private readonly observer: RunObserver,
-    @Inject(EGRESS_POLICY) private readonly policy: unknown,
+    @Inject(EGRESS_POLICY) private readonly policy: StatefulPolicy,
     @Inject(DeprecationService) private readonly deprecations: DeprecationService,
     @Inject(PolicyStateService) private readonly policyStates: PolicyStateService,
   ) {}
@@ -102,13 +98,6 @@ export class InstallationHealthService {
   }
 
   private async policyState(installation: { id: string; connectorId: string; version: string }) {
-    if (!hasState(this.policy)) {
-      return {
-        available: false,
-        reason:
-          "the runtime runs the pass-through egress policy (no limits, no in-run retries); remaining quota, backoff and retry budget appear here once packages/policies' createPolicies().egress is wired in platform/egress-policy.ts",
-      };
-    }
     const runnable = await this.installations.runnable(installation.id);
     const base = (runnable.definition.base ?? {}) as { url?: string };
     let host = '';

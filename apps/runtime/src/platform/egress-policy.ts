@@ -12,7 +12,7 @@ export const EGRESS_POLICY = Symbol('EGRESS_POLICY');
 export const FRONT_DOOR = Symbol('FRONT_DOOR');
 
 export interface RuntimePolicies {
-  /** `createPolicies().egress`, or the pass-through policy when the package lacks createPolicies. */
+  /** `createPolicies().egress`: memory buckets in embedded mode, Redis in cluster mode. */
   egress: unknown;
   frontDoor: Policies['frontDoor'] | null;
   close(): Promise<void>;
@@ -23,16 +23,8 @@ export function createRuntimePolicies(
   config: RuntimeConfig,
   onEvent: (event: PolicyEvent) => void,
 ): RuntimePolicies {
-  const { createPolicies } = platform.policies;
-  if (typeof createPolicies !== 'function') {
-    return {
-      egress: platform.policies.passThroughPolicy,
-      frontDoor: null,
-      close: () => Promise.resolve(),
-    };
-  }
   const window = config.frontDoorWindowMs;
-  const policies = createPolicies({
+  const policies = platform.policies.createPolicies({
     ...(config.mode === 'cluster' && config.redisUrl ? { redisUrl: config.redisUrl } : {}),
     egress: {
       maxWaitMs: config.egressMaxWaitMs,

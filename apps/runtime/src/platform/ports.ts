@@ -6,6 +6,9 @@ import type {
   RunMeta,
   RunResult,
 } from '@plugboard/engine';
+import * as definitionLibrary from '@plugboard/definition';
+import * as engineLibrary from '@plugboard/engine';
+import * as policiesLibrary from '@plugboard/policies';
 import type { TenantQuotas, createPolicies } from '@plugboard/policies';
 
 // The engine's own data types, used as they are; the runtime keeps its looser view of definitions.
@@ -115,46 +118,26 @@ export interface EngineModule {
     options?: { engine?: Engine },
   ): Promise<ContractResult[]>;
   /** The egress transport (address rules, timeouts); the OAuth token requests use it. */
-  createNetworkTransport?(options?: { allowPrivate?: boolean }): EgressTransport;
+  createNetworkTransport(options?: { allowPrivate?: boolean }): EgressTransport;
   /** Answers partner calls from recorded interactions instead of the network. */
-  RecordedTransport?: new (interactions: unknown[], basePath?: string) => unknown;
+  RecordedTransport: new (interactions: unknown[], basePath?: string) => unknown;
 }
 export interface PoliciesModule {
-  passThroughPolicy: unknown;
-  createPolicies?: typeof createPolicies;
-}
-
-function missing(pkg: string, names: string[], mod: Record<string, unknown>): string[] {
-  return names.filter((n) => typeof mod[n] === 'undefined').map((n) => `${pkg}.${n}`);
+  createPolicies: typeof createPolicies;
 }
 
 export interface Platform {
   definition: DefinitionModule;
   engine: EngineModule;
   policies: PoliciesModule;
-  /** Exports the agreed interface promises but the installed packages do not have (yet). */
-  missing: string[];
 }
 
-export async function loadPlatform(): Promise<Platform> {
-  const definition = (await import('@plugboard/definition')) as unknown as Record<string, unknown>;
-  const engine = (await import('@plugboard/engine')) as unknown as Record<string, unknown>;
-  const policies = (await import('@plugboard/policies')) as unknown as Record<string, unknown>;
-  return {
-    definition: definition as unknown as DefinitionModule,
-    engine: engine as unknown as EngineModule,
-    policies: policies as unknown as PoliciesModule,
-    missing: [
-      ...missing('definition', ['validate', 'diff', 'digest', 'packBundle'], definition),
-      ...missing(
-        'engine',
-        ['createEngine', 'classifyError', 'verifyWebhook', 'runContracts'],
-        engine,
-      ),
-      ...missing('policies', ['passThroughPolicy', 'createPolicies'], policies),
-    ],
-  };
-}
+/** The libraries, seen through the runtime's interfaces above. */
+export const platform: Platform = {
+  definition: definitionLibrary as unknown as DefinitionModule,
+  engine: engineLibrary as unknown as EngineModule,
+  policies: policiesLibrary as unknown as PoliciesModule,
+};
 
 export const PLATFORM = Symbol('PLATFORM');
 export const ENGINE = Symbol('ENGINE');

@@ -58,23 +58,21 @@ export function basePathOf(definition: Record<string, unknown>): string {
  * recording with the same method and path. A request with neither fails the run, offline.
  */
 export class ContractReplayTransport {
-  private readonly strict: Strict | undefined;
+  private readonly strict: Strict;
 
   constructor(
     private readonly interactions: Interaction[],
     private readonly basePath: string,
-    Recorded: RecordedTransportClass | undefined,
+    Recorded: RecordedTransportClass,
   ) {
-    this.strict = Recorded ? (new Recorded(interactions, basePath) as Strict) : undefined;
+    this.strict = new Recorded(interactions, basePath) as Strict;
   }
 
   async send(request: Request): Promise<Response> {
-    if (this.strict) {
-      try {
-        return await this.strict.send(request);
-      } catch {
-        // fall through to the method-and-path answer
-      }
+    try {
+      return await this.strict.send(request);
+    } catch {
+      // fall through to the method-and-path answer
     }
     const path = request.url.pathname;
     const relative =
