@@ -362,17 +362,4 @@ export class EventRepository implements OnModuleDestroy {
       .where({ id: In(ids) })
       .execute();
   }
-
-  countByState(installationId?: string): Promise<Array<{ state: string; n: number }>> {
-    const qb = this.db
-      .getRepository(EventEntity)
-      .createQueryBuilder('e')
-      .select('e.state', 'state')
-      .addSelect('COUNT(*)', 'n')
-      .groupBy('e.state');
-    if (installationId) qb.where('e.installation_id = :installationId', { installationId });
-    return qb
-      .getRawMany<{ state: string; n: string }>()
-      .then((rows) => rows.map((r) => ({ state: r.state, n: Number(r.n) })));
-  }
 }
