@@ -13,7 +13,7 @@ import type { Core } from './app.module.js';
 import { ApiKeyService } from './api-keys/api-key.service.js';
 import { CatalogService } from './catalog/catalog.service.js';
 import { TenantService } from './tenants/tenant.service.js';
-import { createRootLogger, PinoNestLogger } from './common/logger.js';
+import { createAccessLogger, createRootLogger, PinoNestLogger } from './common/logger.js';
 import { resolveMasterKey } from './common/master-key.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import type { RuntimeConfig } from './config/config.js';
@@ -113,6 +113,10 @@ async function startApi(config: RuntimeConfig, logger: Logger): Promise<void> {
     withLogContext({ correlationId: String(request.id) }, done);
   });
   const observer = app.get(RunObserver);
+  const access = createAccessLogger(config.logLevel).child({
+    role: config.role,
+    mode: config.mode,
+  });
   fastify.addHook('onResponse', async (request, reply) => {
     const principal = (
       request as typeof request & { principal?: { keyId: string; tenantId: string | null } }
@@ -120,7 +124,7 @@ async function startApi(config: RuntimeConfig, logger: Logger): Promise<void> {
     const params = (request.params ?? {}) as { id?: string; installationId?: string };
     const route = request.routeOptions.url ?? 'unmatched';
     observer.httpAnswered(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    request.log.info(
+    access.info(
       {
         method: request.method,
         url: request.url.split('?')[0],

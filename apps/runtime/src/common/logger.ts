@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import { pino } from 'pino';
-import type { Logger } from 'pino';
+import type { Logger, LoggerOptions } from 'pino';
 import { logContext } from '../observability/correlation.js';
 import { scrubSecrets } from '../observability/secret-scrubber.js';
 
@@ -37,17 +37,31 @@ export const REDACT_PATHS = [
   '*.refreshToken',
 ];
 
-export function createRootLogger(level: string): Logger {
-  return pino({
+function options(level: string, redactPaths: boolean): LoggerOptions {
+  return {
     level,
     base: { service: 'plugboard-runtime', pid: process.pid },
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    ...(redactPaths ? { redact: { paths: REDACT_PATHS, censor: '[redacted]' } } : {}),
     timestamp: pino.stdTimeFunctions.isoTime,
     // Correlation, tenant, installation, run and batch ids of the request or attempt in progress.
     mixin: () => ({ ...logContext() }),
     // Value-based redaction after key-based: credentials the installation holds, wherever they hide.
     hooks: { streamWrite: scrubSecrets },
-  });
+  };
+}
+
+export function createRootLogger(level: string): Logger {
+  return pino(options(level, true));
+}
+
+/**
+ * The one line per answered request. Its fields are a fixed set the runtime picks (method, path,
+ * route, status, duration and ids), none of them a secret, so it skips the path redaction, which
+ * cost more than the rest of the line: at the default level, info, this line alone cost intake
+ * about a third of its throughput with it. The value scrubber still runs.
+ */
+export function createAccessLogger(level: string): Logger {
+  return pino(options(level, false));
 }
 
 export const LOGGER = Symbol('LOGGER');
