@@ -87,6 +87,23 @@ export function schemaFor(key: string, build: () => object): object {
   return schema;
 }
 
+/**
+ * A schema of a connector version (`pointer` names where in its definition it sits), resolved
+ * against the definition's named schemas and built once per version and place.
+ */
+export function connectorSchema(
+  connector: { id: string; definition: { schemas?: unknown } },
+  pointer: string,
+  schema: unknown,
+): object {
+  return schemaFor(`${connector.id}#${pointer}`, () =>
+    withDefinitionSchemas(
+      schema ?? {},
+      connector.definition.schemas as Record<string, unknown> | undefined,
+    ),
+  );
+}
+
 export function assertValid(schema: object, value: unknown, what: string, prefix = ''): void {
   const errors = check(schema, value, prefix);
   if (errors.length > 0) {

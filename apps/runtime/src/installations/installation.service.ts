@@ -7,7 +7,7 @@ import { CatalogService } from '../catalog/catalog.service.js';
 import type { ConnectorVersionEntity } from '../catalog/connector-version.entity.js';
 import { DomainError } from '../common/domain-error.js';
 import { newId } from '../common/ids.js';
-import { check, schemaFor, withDefinitionSchemas } from '../common/json-schema.js';
+import { check, connectorSchema } from '../common/json-schema.js';
 import type { PointerIssue } from '../common/json-schema.js';
 import { open, seal } from '../common/secret-box.js';
 import type { Definition } from '../platform/ports.js';
@@ -86,10 +86,7 @@ export class InstallationService {
   private checkConfig(connector: ConnectorVersionEntity, config: unknown): PointerIssue[] {
     const definition = connector.definition;
     if (!definition.config) return [];
-    const schema = schemaFor(`${connector.id}#config`, () =>
-      withDefinitionSchemas(definition.config, definition.schemas as Record<string, unknown>),
-    );
-    return check(schema, config, '/config');
+    return check(connectorSchema(connector, 'config', definition.config), config, '/config');
   }
 
   private refuse(issues: PointerIssue[], what: string): never {

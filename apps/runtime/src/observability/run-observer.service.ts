@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { newId } from '../common/ids.js';
-import { check, schemaFor, withDefinitionSchemas } from '../common/json-schema.js';
+import { check, connectorSchema } from '../common/json-schema.js';
 import type { PointerIssue } from '../common/json-schema.js';
 import { LOGGER } from '../common/logger.js';
 import type { RunnableInstallation } from '../installations/installation.service.js';
@@ -204,9 +204,7 @@ export class RunObserver {
     const actions = (definition.actions ?? {}) as Record<string, { output?: unknown }>;
     const declared = actions[run.action]?.output;
     if (!declared || typeof declared !== 'object') return;
-    const schema = schemaFor(`${connector.id}#actions/${run.action}/output`, () =>
-      withDefinitionSchemas(declared, definition.schemas as Record<string, unknown>),
-    );
+    const schema = connectorSchema(connector, `actions/${run.action}/output`, declared);
     const found: Array<{ index: number | null; issues: PointerIssue[] }> = [];
     if (result.items) {
       for (const item of result.items) {

@@ -5,6 +5,7 @@ import type {
   RunError,
   RunMeta,
   RunResult,
+  Transport,
 } from '@plugboard/engine';
 import * as definitionLibrary from '@plugboard/definition';
 import * as engineLibrary from '@plugboard/engine';
@@ -13,6 +14,8 @@ import type { TenantQuotas, createPolicies } from '@plugboard/policies';
 
 // The engine's own data types, used as they are; the runtime keeps its looser view of definitions.
 export type { CallRecord, ItemOutcome, OAuthTokenProvider, RunError, RunMeta, RunResult };
+/** A built partner request out, the answer in (the engine's network transport). */
+export type EgressTransport = Transport;
 
 // The runtime's view of the libraries it runs on: one place that says which functions it needs.
 
@@ -62,17 +65,6 @@ export interface RunRequest {
   oauth?: OAuthTokenProvider;
   /** The installation's quotas, handed to the egress policy (they only tighten the limits). */
   quotas?: TenantQuotas;
-}
-/** A built partner request out, the answer in (the engine's network transport). */
-export interface EgressTransport {
-  send(request: {
-    method: string;
-    url: URL;
-    headers: Record<string, string>;
-    body?: Buffer;
-    timeoutMs: number;
-    maxResponseBytes: number;
-  }): Promise<{ status: number; headers: Record<string, string>; body: Buffer }>;
 }
 export interface Engine {
   runAction(definition: Definition, action: string, request: RunRequest): Promise<RunResult>;

@@ -5,7 +5,7 @@ import { CatalogService } from '../catalog/catalog.service.js';
 import type { ConnectorVersionEntity } from '../catalog/connector-version.entity.js';
 import { DomainError } from '../common/domain-error.js';
 import { newId } from '../common/ids.js';
-import { check, schemaFor, withDefinitionSchemas } from '../common/json-schema.js';
+import { check, connectorSchema } from '../common/json-schema.js';
 import type { PointerIssue } from '../common/json-schema.js';
 import type { EventEntity } from '../execution/event.entity.js';
 import { InstallationService } from '../installations/installation.service.js';
@@ -42,16 +42,14 @@ export interface DryRunEvent {
   diff?: ValueChange[];
 }
 
-function schemaOf(connector: ConnectorVersionEntity, pointer: string, schema: unknown): object {
-  return schemaFor(`${connector.id}#${pointer}`, () =>
-    withDefinitionSchemas(schema ?? {}, connector.definition.schemas as Record<string, unknown>),
-  );
-}
-
 /** The config issues an installation would have on `connector` (empty when it fits). */
 export function configIssues(connector: ConnectorVersionEntity, config: unknown): PointerIssue[] {
   if (!connector.definition.config) return [];
-  return check(schemaOf(connector, 'config', connector.definition.config), config, '/config');
+  return check(
+    connectorSchema(connector, 'config', connector.definition.config),
+    config,
+    '/config',
+  );
 }
 
 /** The exact version a PATCH `version` names: itself, or the newest published one its range allows. */
@@ -172,7 +170,11 @@ export class UpgradeService {
       event.schemaVersion,
       '/data',
       (data) =>
-        check(schemaOf(connector, `actions/${event.action}/input`, shape.input), data, '/data'),
+        check(
+          connectorSchema(connector, `actions/${event.action}/input`, shape.input),
+          data,
+          '/data',
+        ),
     );
     if (prepared.issues.length > 0) {
       return {
