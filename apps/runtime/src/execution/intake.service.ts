@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../common/domain-error.js';
 import { orderedId, sha256 } from '../common/ids.js';
-import { check, schemaFor, withDefinitionSchemas } from '../common/json-schema.js';
+import { check, connectorSchema } from '../common/json-schema.js';
 import type { PointerIssue } from '../common/json-schema.js';
 import { LOGGER } from '../common/logger.js';
 import { canonical } from '../common/canonical.js';
@@ -40,6 +40,8 @@ interface Candidate {
   /** The idempotency key came from the client (header or item id), so an earlier event may hold it. */
   fromClient: boolean;
   event: EventEntity;
+  /** Its entry in the request's answer, settled by the commit. */
+  answer: IntakeItemAnswer;
 }
 
 interface IncomingEvent {
@@ -53,12 +55,7 @@ export function inputSchemaOf(connector: ConnectorVersionEntity, action: string)
   const actions = (connector.definition.actions ?? {}) as Record<string, { input?: unknown }>;
   const shape = actions[action];
   if (!shape) return null;
-  return schemaFor(`${connector.id}#actions/${action}/input`, () =>
-    withDefinitionSchemas(
-      shape.input ?? {},
-      connector.definition.schemas as Record<string, unknown>,
-    ),
-  );
+  return connectorSchema(connector, `actions/${action}/input`, shape.input);
 }
 
 /**
@@ -238,9 +235,12 @@ export class IntakeService {
       const bodyHash = sha256(text);
       seenInRequest.set(key, bodyHash);
       const state = this.queue.durable ? 'accepted' : 'queued';
+      const answer: IntakeItemAnswer = { id: key, status: 'accepted' };
+      answers.push(answer);
       candidates.push({
         index,
         fromClient: clientKey !== undefined,
+        answer,
         event: {
           id: eventId,
           tenantId: installation.tenantId,
@@ -268,7 +268,6 @@ export class IntakeService {
           updatedAt: now,
         },
       });
-      answers.push({ id: key, status: 'accepted' });
     }
     const answer = await this.commit(installationId, isList, answers, candidates, correlationId);
     this.observer.intakeAnswered(
@@ -296,10 +295,8 @@ export class IntakeService {
     const byKey = new Map(existing.map((e) => [e.idempotencyKey, e]));
     const fresh: EventEntity[] = [];
     const retire: Array<{ id: string; key: string }> = [];
-    const answerOf = (key: string) => answers.find((a) => a.id === key && a.status === 'accepted')!;
-    for (const { event } of candidates) {
+    for (const { event, answer, index } of candidates) {
       const prior = byKey.get(event.idempotencyKey);
-      const answer = answerOf(event.idempotencyKey);
       if (prior && now - prior.createdAt < IDEMPOTENCY_WINDOW_MS) {
         if (prior.bodyHash !== event.bodyHash) {
           if (!isList) {
@@ -312,7 +309,7 @@ export class IntakeService {
           answer.status = 'rejected';
           answer.errors = [
             {
-              pointer: `/events/${candidates.find((c) => c.event === event)!.index}/id`,
+              pointer: `/events/${index}/id`,
               code: 'IDEMPOTENCY_CONFLICT',
               message: 'this id was used within 24 h for another body',
             },
