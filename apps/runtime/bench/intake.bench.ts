@@ -12,8 +12,8 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { digest } from '@plugboard/definition';
 import type { BenchReport } from '../../../bench/run.js';
+import { bundle, makeConnector } from '../../../test/support/factories.js';
 import { RUNTIME_NODE_FLAGS } from '../src/config/node-flags.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -206,41 +206,9 @@ export async function run(): Promise<BenchReport> {
   const bareUp = waitFor(bare, /bare listening/);
   try {
     await Promise.all([runtimeUp, bareUp]);
-    const definition = {
-      id: 'bench',
-      version: '1.0.0',
-      name: 'Bench',
-      description: 'Intake bench connector.',
-      base: { url: `http://127.0.0.1:${partnerPort}`, allowedHosts: ['127.0.0.1'] },
-      auth: { type: 'bearer' },
-      actions: {
-        send: {
-          title: 'Send',
-          description: 'Posts the input.',
-          urgency: 'realtime',
-          input: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['text', 'n'],
-            properties: { text: { type: 'string' }, n: { type: 'integer' } },
-          },
-          output: { type: 'object', additionalProperties: true },
-          flow: {
-            nodes: [
-              { id: 'call', type: 'http', method: 'POST', path: '/messages', body: 'input' },
-              { id: 'done', type: 'output', value: 'steps.call.body' },
-            ],
-            edges: [{ from: 'call', to: 'done' }],
-          },
-        },
-      },
-    };
-    await json(port, 'POST', '/v1/connectors', {
-      format: 'plugboard.bundle/1',
-      definition,
-      contracts: [],
-      digest: digest(definition as never),
-    });
+    // The specs' connector: its realtime `send` posts the input to the partner.
+    const definition = makeConnector(`http://127.0.0.1:${partnerPort}`, { id: 'bench' });
+    await json(port, 'POST', '/v1/connectors', bundle(definition));
     const tenant = await json(port, 'POST', '/v1/tenants', { name: 'bench' });
     const key = await json(port, 'POST', '/v1/api-keys', {
       tenantId: tenant.id,
