@@ -124,9 +124,9 @@ export class EventRepository implements OnModuleDestroy {
   }
 
   /** `events <alias>` read through the partial index of open items. */
-  private get openItems(): (alias: string) => string {
+  private openItems(alias: string): string {
     // SQLite without ANALYZE statistics would read the state prefix of events_due instead.
-    return (alias) => (this.pg ? `events ${alias}` : `events ${alias} INDEXED BY events_open`);
+    return this.pg ? `events ${alias}` : `events ${alias} INDEXED BY events_open`;
   }
 
   private get pg(): boolean {
@@ -192,19 +192,18 @@ export class EventRepository implements OnModuleDestroy {
    * backlog: the embedded loop runs this every tick, also with a million items waiting.
    */
   async dueGroups(now: number, limit = 100): Promise<DueGroup[]> {
-    const open = this.openItems;
     const [query, values] = this.sql(
       `WITH RECURSIVE g(id, installation_id, action) AS (
-         SELECT id, installation_id, action FROM (SELECT e.id, e.installation_id, e.action FROM ${open('e')}
+         SELECT id, installation_id, action FROM (SELECT e.id, e.installation_id, e.action FROM ${this.openItems('e')}
            WHERE e.${OPEN} ORDER BY e.installation_id, e.action LIMIT 1) f
          UNION ALL
          SELECT n.id, n.installation_id, n.action FROM g, events n WHERE n.id = COALESCE(
-           (SELECT e.id FROM ${open('e')} WHERE e.${OPEN} AND e.installation_id = g.installation_id
+           (SELECT e.id FROM ${this.openItems('e')} WHERE e.${OPEN} AND e.installation_id = g.installation_id
              AND e.action > g.action ORDER BY e.action LIMIT 1),
-           (SELECT e.id FROM ${open('e')} WHERE e.${OPEN} AND e.installation_id > g.installation_id
+           (SELECT e.id FROM ${this.openItems('e')} WHERE e.${OPEN} AND e.installation_id > g.installation_id
              ORDER BY e.installation_id, e.action LIMIT 1)))
        SELECT installation_id, action, oldest FROM (
-         SELECT g.installation_id, g.action, (SELECT d.created_at FROM ${open('d')}
+         SELECT g.installation_id, g.action, (SELECT d.created_at FROM ${this.openItems('d')}
            WHERE d.installation_id = g.installation_id AND d.action = g.action AND ${due('d')}
            ORDER BY d.created_at LIMIT 1) AS oldest FROM g) x
        WHERE oldest IS NOT NULL ORDER BY oldest LIMIT :limit`,
@@ -224,9 +223,8 @@ export class EventRepository implements OnModuleDestroy {
     now: number,
     cap: number,
   ): Promise<{ count: number; oldest: number } | null> {
-    const open = this.openItems;
     const [query, values] = this.sql(
-      `SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM (SELECT d.created_at FROM ${open('d')}
+      `SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM (SELECT d.created_at FROM ${this.openItems('d')}
          WHERE d.installation_id = :installationId AND d.action = :action AND ${due('d')}
          ORDER BY d.created_at LIMIT :cap) x`,
       { ...group, now, cap },

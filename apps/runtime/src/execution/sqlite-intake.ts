@@ -39,9 +39,9 @@ function isConstraintError(error: unknown): boolean {
   return String((error as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_CONSTRAINT');
 }
 
-/** fsync of one file through the libuv pool, so the event loop keeps serving while it runs. */
-async function syncFile(path: string, flags: string): Promise<void> {
-  const handle = await open(path, flags);
+/** fsync of a directory through the libuv pool, so the event loop keeps serving while it runs. */
+async function syncDirectory(path: string): Promise<void> {
+  const handle = await open(path, 'r');
   try {
     await handle.sync();
   } finally {
@@ -266,7 +266,7 @@ export class SqliteIntake {
         openFd(wal, 'r+', (error, fd) => (error ? fail(error) : ok(fd))),
       );
       // The WAL file's directory entry, once, so the file itself survives a power loss.
-      await syncFile(dirname(wal), 'r');
+      await syncDirectory(dirname(wal));
     }
     const fd = this.walFd;
     await new Promise<void>((ok, fail) => fdatasync(fd, (error) => (error ? fail(error) : ok())));
