@@ -6,7 +6,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { LogController } from 'fastify';
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import type { Core } from './app.module.js';
@@ -20,12 +20,12 @@ import type { RuntimeConfig } from './config/config.js';
 import { openDatabase } from './database/data-source.js';
 import { BullQueue } from './execution/bull-queue.js';
 import { DispatcherService } from './execution/dispatcher.service.js';
-import { EVENTS_OPENAPI } from './execution/intake.route.js';
+import { EVENTS_OPENAPI, EVENTS_ROUTE } from './execution/intake.route.js';
 import { InProcessQueue } from './execution/queue.js';
 import { createRuntimePolicies } from './platform/egress-policy.js';
 import { platform } from './platform/ports.js';
 import type { Engine } from './platform/ports.js';
-import { correlationIdFrom, withLogContext } from './observability/correlation.js';
+import { correlationIdFrom, openLogContext, withLogContext } from './observability/correlation.js';
 import { RunObserver } from './observability/run-observer.service.js';
 import { policyEvents } from './observability/policy-events.js';
 
@@ -104,12 +104,18 @@ async function startApi(config: RuntimeConfig, logger: Logger): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   // The rest of the request runs inside the log context, so every line it writes names the
   // correlation id; preHandler enters again because body parsing can leave the onRequest context.
+  // The context closes with the response. The events route, the intake hot path, opens none: it
+  // names the correlation id on its own lines (see correlation.ts for why).
+  const opensContext = (request: FastifyRequest) =>
+    !(request.method === 'POST' && request.routeOptions.url === EVENTS_ROUTE);
   fastify.addHook('onRequest', (request, reply, done) => {
     (request as typeof request & { correlationId: string }).correlationId = String(request.id);
     void reply.header('x-correlation-id', String(request.id));
-    withLogContext({ correlationId: String(request.id) }, done);
+    if (!opensContext(request)) return done();
+    reply.raw.once('close', openLogContext({ correlationId: String(request.id) }, done));
   });
   fastify.addHook('preHandler', (request, _reply, done) => {
+    if (!opensContext(request)) return done();
     withLogContext({ correlationId: String(request.id) }, done);
   });
   const observer = app.get(RunObserver);

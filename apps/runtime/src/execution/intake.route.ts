@@ -75,7 +75,8 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
  * steps as a Nest route (key and scope, front door, deprecation, then intake), in the same order,
  * through the same services, and the same error envelope, without Nest's per-request
  * guard/interceptor/pipe machinery, which cost as much as the commit itself. The runtime's Fastify
- * hooks (correlation id, API version, request log and metrics) apply to it like to every route.
+ * hooks (correlation id, API version, request log and metrics) apply to it like to every route,
+ * except the log context, which it does not open: its lines carry the correlation id themselves.
  * Registered while Nest builds its providers, before it declares its own routes.
  */
 @Injectable()
@@ -124,7 +125,11 @@ export class IntakeRoute {
     const answer = errorReply(error);
     if (answer.status >= 500) {
       this.logger.error(
-        { err: error instanceof Error ? (error.stack ?? error.message) : String(error) },
+        {
+          err: error instanceof Error ? (error.stack ?? error.message) : String(error),
+          // The events route runs outside the log context (see main.ts), so its lines name the id.
+          correlationId: String(reply.request.id),
+        },
         'request failed',
       );
     }

@@ -358,7 +358,11 @@ export class IntakeService {
         )
         .catch((error: unknown) =>
           this.logger.warn(
-            { err: error instanceof Error ? error.message : String(error), installationId },
+            {
+              err: error instanceof Error ? error.message : String(error),
+              installationId,
+              correlationId,
+            },
             'enqueue failed after commit; the sweeper will retry',
           ),
         );
