@@ -3,7 +3,8 @@
 // and answers 202, both measured in this run on this machine. The ratio is the figure.
 //
 // For experiments: BENCH_RUNTIME_ENV='{"NAME":"value"}' adds settings to the runtime's environment,
-// BENCH_VERBOSE=1 shows the runtime's stderr, BENCH_CPU_PROFILE=<dir> writes its CPU profile there.
+// BENCH_VERBOSE=1 shows the runtime's stderr, BENCH_CPU_PROFILE=<dir> writes its CPU profile there,
+// BENCH_NODE_FLAGS='--flag ...' adds Node or V8 flags to the runtime's command line.
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -174,25 +175,30 @@ export async function run(): Promise<BenchReport> {
   const profile = process.env.BENCH_CPU_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
     : [];
-  const runtime = spawn(process.execPath, [...RUNTIME_NODE_FLAGS, ...profile, main], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PLUGBOARD_DATA_DIR: dataDir,
-      PLUGBOARD_ADMIN_KEY: ADMIN,
-      PLUGBOARD_EGRESS_ALLOW_PRIVATE: '1',
-      PLUGBOARD_PUBLISH_BUNDLED: '0',
-      LOG_LEVEL: 'warn',
-      // The front-door limits stay on (their check is part of every intake request) but high
-      // enough that the bench measures intake, not the limiter's refusals.
-      PLUGBOARD_FRONT_DOOR_KEY_LIMIT: '100000000',
-      PLUGBOARD_FRONT_DOOR_TENANT_LIMIT: '100000000',
-      ...(JSON.parse(process.env.BENCH_RUNTIME_ENV ?? '{}') as Record<string, string>),
+  const extraFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const runtime = spawn(
+    process.execPath,
+    [...RUNTIME_NODE_FLAGS, ...profile, ...extraFlags, main],
+    {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PLUGBOARD_DATA_DIR: dataDir,
+        PLUGBOARD_ADMIN_KEY: ADMIN,
+        PLUGBOARD_EGRESS_ALLOW_PRIVATE: '1',
+        PLUGBOARD_PUBLISH_BUNDLED: '0',
+        LOG_LEVEL: 'warn',
+        // The front-door limits stay on (their check is part of every intake request) but high
+        // enough that the bench measures intake, not the limiter's refusals.
+        PLUGBOARD_FRONT_DOOR_KEY_LIMIT: '100000000',
+        PLUGBOARD_FRONT_DOOR_TENANT_LIMIT: '100000000',
+        ...(JSON.parse(process.env.BENCH_RUNTIME_ENV ?? '{}') as Record<string, string>),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   if (process.env.BENCH_VERBOSE) {
     runtime.stderr.pipe(process.stderr);
     runtime.stdout.pipe(process.stderr);
