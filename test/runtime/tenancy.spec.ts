@@ -34,6 +34,16 @@ describe('authentication and scopes', () => {
     }
   });
 
+  it('answers 401 to a known key id with another secret, also right after the key was used', async () => {
+    expect((await call('get', '/v1/installations', a.key)).status).toBe(200);
+    const [, id, secret] = /^pb_([a-z0-9]+)_(.+)$/.exec(a.key)!;
+    const forged = `pb_${id}_${secret!.slice(1)}x`;
+    const res = await call('get', '/v1/installations', forged);
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('UNAUTHENTICATED');
+    expect((await call('get', '/v1/installations', a.key)).status).toBe(200);
+  });
+
   it('accepts the key as X-Api-Key too', async () => {
     const res = await api(runtime)('get', '/v1/installations', '').set('x-api-key', a.key);
     expect(res.status).toBe(200);
