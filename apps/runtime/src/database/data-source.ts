@@ -18,6 +18,7 @@ import { InitialSchema1764806400000 } from './migrations/1764806400000-initial-s
 import { OAuth1765000000000 } from './migrations/1765000000000-oauth.js';
 import { OpenEventsIndex1764960000000 } from './migrations/1764960000000-open-events-index.js';
 import { LeanEventIndexes1765100000000 } from './migrations/1765100000000-lean-event-indexes.js';
+import { DropEventsWorkIndex1765200000000 } from './migrations/1765200000000-drop-events-work-index.js';
 import { Versioning1764950400000 } from './migrations/1764950400000-versioning.js';
 import {
   RolloutEntity,
@@ -67,6 +68,7 @@ export const MIGRATIONS = [
   Versioning1764950400000,
   OpenEventsIndex1764960000000,
   LeanEventIndexes1765100000000,
+  DropEventsWorkIndex1765200000000,
 ];
 
 export function dataSourceOptions(config: RuntimeConfig): DataSourceOptions {
