@@ -18,7 +18,9 @@ export class ApiVersionHooks {
   constructor(@Optional() @Inject(HttpAdapterHost) adapterHost?: HttpAdapterHost) {
     const instance = adapterHost?.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
     if (!instance || typeof instance.addHook !== 'function') return;
-    instance.addHook('onRequest', async (request: VersionedRequest, reply) => {
+    // Callback-style hooks: on every request, a promise-returning hook costs Fastify a promise and
+    // a turn of the microtask queue more.
+    instance.addHook('onRequest', (request: VersionedRequest, reply, done) => {
       const asked = request.headers[HEADER];
       const value = Array.isArray(asked) ? asked[0] : asked;
       if (value === undefined || value === '') {
@@ -26,23 +28,37 @@ export class ApiVersionHooks {
       } else if (isApiVersion(value.trim())) {
         request.apiVersion = value.trim() as ApiVersion;
       } else {
-        void reply.header(HEADER, LATEST_API_VERSION);
-        return reply.status(400).send({
-          error: {
-            code: 'API_VERSION_UNKNOWN',
-            message: `Plugboard-Version "${value}" is not supported: send one of ${API_VERSIONS.join(', ')} (or none for ${LATEST_API_VERSION})`,
-            details: { supported: API_VERSIONS, latest: LATEST_API_VERSION },
-          },
-        });
+        // Answered here: the request goes no further, so done is not called.
+        void reply
+          .header(HEADER, LATEST_API_VERSION)
+          .status(400)
+          .send({
+            error: {
+              code: 'API_VERSION_UNKNOWN',
+              message: `Plugboard-Version "${value}" is not supported: send one of ${API_VERSIONS.join(', ')} (or none for ${LATEST_API_VERSION})`,
+              details: { supported: API_VERSIONS, latest: LATEST_API_VERSION },
+            },
+          });
+        return;
       }
       void reply.header(HEADER, request.apiVersion);
-      return undefined;
+      done();
     });
-    instance.addHook('preSerialization', async (request: VersionedRequest, _reply, payload) => {
-      const version = request.apiVersion ?? LATEST_API_VERSION;
-      const route = request.routeOptions?.url;
-      if (version === LATEST_API_VERSION || !route) return payload;
-      return shapeFor(payload, route, version);
-    });
+    instance.addHook(
+      'preSerialization',
+      (
+        request: VersionedRequest,
+        _reply,
+        payload: unknown,
+        done: (error: null, value: unknown) => void,
+      ) => {
+        const version = request.apiVersion ?? LATEST_API_VERSION;
+        const route = request.routeOptions?.url;
+        done(
+          null,
+          version === LATEST_API_VERSION || !route ? payload : shapeFor(payload, route, version),
+        );
+      },
+    );
   }
 }
