@@ -106,16 +106,21 @@ async function startApi(config: RuntimeConfig, logger: Logger): Promise<void> {
   // correlation id; preHandler enters again because body parsing can leave the onRequest context.
   // The context closes with the response. The events route, the intake hot path, opens none: it
   // names the correlation id on its own lines (see correlation.ts for why).
-  const opensContext = (request: FastifyRequest) =>
-    !(request.method === 'POST' && request.routeOptions.url === EVENTS_ROUTE);
+  // Declared up front, so every request object keeps one shape while hooks and guards fill them in.
+  for (const field of ['correlationId', 'principal', 'apiVersion', 'rawBody'])
+    fastify.decorateRequest(field, null);
+  const withoutContext = new WeakSet<FastifyRequest>();
   fastify.addHook('onRequest', (request, reply, done) => {
     (request as typeof request & { correlationId: string }).correlationId = String(request.id);
     void reply.header('x-correlation-id', String(request.id));
-    if (!opensContext(request)) return done();
+    if (request.method === 'POST' && request.routeOptions.url === EVENTS_ROUTE) {
+      withoutContext.add(request);
+      return done();
+    }
     reply.raw.once('close', openLogContext({ correlationId: String(request.id) }, done));
   });
   fastify.addHook('preHandler', (request, _reply, done) => {
-    if (!opensContext(request)) return done();
+    if (withoutContext.has(request)) return done();
     withLogContext({ correlationId: String(request.id) }, done);
   });
   const observer = app.get(RunObserver);

@@ -53,11 +53,9 @@ export class ApiVersionHooks {
         done: (error: null, value: unknown) => void,
       ) => {
         const version = request.apiVersion ?? LATEST_API_VERSION;
-        const route = request.routeOptions?.url;
-        done(
-          null,
-          version === LATEST_API_VERSION || !route ? payload : shapeFor(payload, route, version),
-        );
+        // routeOptions builds a new object on every read: only an older version needs the route.
+        const route = version === LATEST_API_VERSION ? undefined : request.routeOptions?.url;
+        done(null, route ? shapeFor(payload, route, version) : payload);
       },
     );
   }
