@@ -51,17 +51,29 @@ export function createFrontDoorLimiter(options: FrontDoorOptions): FrontDoorLimi
     ...(options.clock ? { clock: options.clock } : {}),
   });
 
-  const check = async (keyId: string, tenantId?: string): Promise<FrontDoorDecision> => {
-    const buckets: BucketSpec[] = [];
-    const limits: number[] = [];
+  // A key's buckets are the same on every request it makes: built once per key and tenant pair,
+  // and forgotten all at once when too many pairs were seen.
+  const plans = new Map<string, { buckets: BucketSpec[]; limits: number[] }>();
+  const planFor = (keyId: string, tenantId: string | undefined) => {
+    const id = tenantId === undefined ? keyId : `${keyId}\n${tenantId}`;
+    let plan = plans.get(id);
+    if (plan) return plan;
+    plan = { buckets: [], limits: [] };
     if (options.perKey) {
-      buckets.push(quotaBucket(`fk:${encodeURIComponent(keyId)}`, options.perKey));
-      limits.push(Math.max(1, Math.floor(options.perKey.requests)));
+      plan.buckets.push(quotaBucket(`fk:${encodeURIComponent(keyId)}`, options.perKey));
+      plan.limits.push(Math.max(1, Math.floor(options.perKey.requests)));
     }
     if (options.perTenant && tenantId !== undefined) {
-      buckets.push(quotaBucket(`ft:${encodeURIComponent(tenantId)}`, options.perTenant));
-      limits.push(Math.max(1, Math.floor(options.perTenant.requests)));
+      plan.buckets.push(quotaBucket(`ft:${encodeURIComponent(tenantId)}`, options.perTenant));
+      plan.limits.push(Math.max(1, Math.floor(options.perTenant.requests)));
     }
+    if (plans.size >= (options.fallbackMaxKeys ?? 10_000)) plans.clear();
+    plans.set(id, plan);
+    return plan;
+  };
+
+  const check = async (keyId: string, tenantId?: string): Promise<FrontDoorDecision> => {
+    const { buckets, limits } = planFor(keyId, tenantId);
     if (buckets.length === 0) {
       return {
         allowed: true,
