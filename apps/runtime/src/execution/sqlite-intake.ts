@@ -193,10 +193,7 @@ export class SqliteIntake {
   commit(events: EventEntity[], retire: Array<{ id: string; key: string }>): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ events, retire, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
   }
 
@@ -252,9 +249,17 @@ export class SqliteIntake {
       )
       .finally(() => {
         this.syncing = false;
+        // Not at once: the requests read in this turn of the loop join the next commit too, which
+        // made groups about half again as large (15 to 23 events at 50 connections, measured).
         if (this.closing) this.close();
-        else this.flush();
+        else this.schedule();
       });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
   }
 
   private async syncOnce(wal: string): Promise<void> {
