@@ -56,7 +56,7 @@ export class FrontDoorGate {
     const subject = await this.subjectOf(route, params, principal);
     if (!subject) return;
     const decision = await this.limiter.check(subject.key, subject.tenantId);
-    this.noteFallback(decision);
+    this.noteFallback(decision, String(reply.request.id));
     void reply.headers(frontDoorHeaders(decision));
     if (!decision.allowed) {
       throw new DomainError(
@@ -96,10 +96,12 @@ export class FrontDoorGate {
     }
   }
 
-  private noteFallback(decision: FrontDoorDecision): void {
+  private noteFallback(decision: FrontDoorDecision, correlationId: string): void {
     if (decision.source === 'fallback' && !this.fallbackLogged) {
       this.fallbackLogged = true;
+      // Named here: the events route runs outside the log context.
       this.logger.warn(
+        { correlationId },
         'the front-door limits fell back to this process (Redis unreachable): each API process now limits on its own',
       );
     } else if (decision.source === 'backend') this.fallbackLogged = false;
