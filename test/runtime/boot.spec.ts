@@ -81,6 +81,30 @@ describe('first start', () => {
       await second.stop();
     }
   });
+
+  it('keeps the last platform admin key from being revoked while no PLUGBOARD_ADMIN_KEY is set', async () => {
+    const runtime = await startRuntime({ env: { PLUGBOARD_ADMIN_KEY: '' } });
+    try {
+      const printed = runtime.logs.find((line) => /^\s+pb_[a-z0-9]+_/.test(line))!.trim();
+      const call = api(runtime);
+      const firstId = /^pb_([a-z0-9]+)_/.exec(printed)![1]!;
+      const refused = await call('delete', `/v1/api-keys/${firstId}`, printed);
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.code).toBe('LAST_ADMIN_KEY');
+      expect(refused.body.error.message).toContain('PLUGBOARD_ADMIN_KEY');
+      await call('get', '/v1/tenants', printed).expect(200);
+
+      const second = await call('post', '/v1/api-keys', printed)
+        .send({ scopes: ['admin'], name: 'second admin' })
+        .expect(201);
+      await call('delete', `/v1/api-keys/${firstId}`, second.body.key).expect(200);
+      expect((await call('get', '/v1/tenants', printed)).status).toBe(401);
+      const left = await call('delete', `/v1/api-keys/${second.body.id}`, second.body.key);
+      expect(left.status).toBe(409);
+    } finally {
+      await runtime.stop();
+    }
+  });
 });
 
 describe('serving', () => {

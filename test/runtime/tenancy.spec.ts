@@ -132,6 +132,67 @@ describe('tenant isolation', () => {
   });
 });
 
+describe('key listing and revocation', () => {
+  it('lists keys without their secrets and revokes one: refused at once, audited once, a second revoke changes nothing', async () => {
+    const created = await call('post', '/v1/api-keys')
+      .send({ tenantId: a.tenantId, scopes: ['events:write'], name: 'ci pipeline' })
+      .expect(201);
+    const { id, key } = created.body as { id: string; key: string };
+    const send = () =>
+      call('post', `/v1/installations/${a.installationId}/events`, key).send({
+        action: 'send',
+        data: { text: 'before and after revocation' },
+      });
+    expect((await send()).status).toBe(202);
+
+    const listed = await call('get', `/v1/api-keys?tenantId=${a.tenantId}`).expect(200);
+    const keys = listed.body.keys as Array<Record<string, unknown>>;
+    expect(keys.every((k) => k.tenantId === a.tenantId)).toBe(true);
+    expect(keys.find((k) => k.id === id)).toMatchObject({
+      name: 'ci pipeline',
+      scopes: ['events:write'],
+      revokedAt: null,
+    });
+    expect(JSON.stringify(listed.body)).not.toContain(key.split('_')[2]);
+    expect(keys.some((k) => 'key' in k || 'secretHash' in k)).toBe(false);
+
+    const revoked = await call('delete', `/v1/api-keys/${id}`).expect(200);
+    expect(revoked.body.revokedAt).toEqual(expect.any(String));
+    const refused = await send();
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.code).toBe('UNAUTHENTICATED');
+
+    const again = await call('delete', `/v1/api-keys/${id}`).expect(200);
+    expect(again.body.revokedAt).toBe(revoked.body.revokedAt);
+    const audit = await call('get', '/v1/audit').expect(200);
+    const entries = (audit.body.entries as Array<{ action: string; targetId: string }>).filter(
+      (e) => e.action === 'api-key.revoked' && e.targetId === id,
+    );
+    expect(entries).toHaveLength(1);
+  });
+
+  it("shows a tenant admin its own tenant's keys only, and answers 404 for another tenant's key", async () => {
+    const tenantAdmin = await call('post', '/v1/api-keys')
+      .send({ tenantId: a.tenantId, scopes: ['admin'] })
+      .expect(201);
+    const own = await call('get', '/v1/api-keys', tenantAdmin.body.key).expect(200);
+    const tenants = new Set((own.body.keys as Array<{ tenantId: string }>).map((k) => k.tenantId));
+    expect([...tenants]).toEqual([a.tenantId]);
+    expect(
+      (await call('get', `/v1/api-keys?tenantId=${b.tenantId}`, tenantAdmin.body.key)).status,
+    ).toBe(404);
+
+    const bKeyId = /^pb_([a-z0-9]+)_/.exec(b.key)![1]!;
+    const res = await call('delete', `/v1/api-keys/${bKeyId}`, tenantAdmin.body.key);
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('API_KEY_NOT_FOUND');
+    expect((await call('get', '/v1/installations', b.key)).status).toBe(200);
+
+    expect((await call('delete', '/v1/api-keys/nosuchkey')).status).toBe(404);
+    expect((await call('get', '/v1/api-keys', a.key)).status).toBe(403);
+  });
+});
+
 describe('installations', () => {
   it('validates config against the connector config schema and credentials against its auth', async () => {
     const res = await call('post', '/v1/installations', a.key).send({

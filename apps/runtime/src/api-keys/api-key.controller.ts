@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Inject, Post } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CorrelationId, CurrentPrincipal, RequireScopes } from '../auth/auth.decorators.js';
 import { SCOPES } from '../auth/principal.js';
 import type { Principal, Scope } from '../auth/principal.js';
@@ -33,6 +33,30 @@ export class ApiKeyController {
     @CorrelationId() correlationId: string,
   ) {
     return this.keys.create(body, principal, correlationId);
+  }
+
+  @Get()
+  @RequireScopes('admin')
+  @ApiOperation({
+    summary: 'List API keys (never their secrets): all for a platform admin, else its tenant',
+  })
+  @ApiQuery({ name: 'tenantId', required: false, description: "only this tenant's keys" })
+  list(@Query('tenantId') tenantId: string | undefined, @CurrentPrincipal() principal: Principal) {
+    return this.keys.list(principal, tenantId || undefined);
+  }
+
+  @Delete(':id')
+  @RequireScopes('admin')
+  @ApiOperation({
+    summary:
+      'Revoke an API key (audited); refused at once here, by other cluster processes within 30 s',
+  })
+  revoke(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @CorrelationId() correlationId: string,
+  ) {
+    return this.keys.revoke(id, principal, correlationId);
   }
 
   // Any valid key may ask who it is: the editor decides which screens to show from the answer.

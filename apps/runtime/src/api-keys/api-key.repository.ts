@@ -15,6 +15,34 @@ export class ApiKeyRepository {
     await (manager ?? this.db.manager).insert(ApiKeyEntity, key);
   }
 
+  /** Keys of one tenant (a tenant id), platform keys (null) or all (undefined), oldest first. */
+  list(tenantId: string | null | undefined): Promise<ApiKeyEntity[]> {
+    const query = this.db.getRepository(ApiKeyEntity).createQueryBuilder('k');
+    if (tenantId === null) query.where('k.tenant_id IS NULL');
+    else if (tenantId !== undefined) query.where('k.tenant_id = :tenantId', { tenantId });
+    return query.orderBy('k.created_at', 'ASC').addOrderBy('k.id', 'ASC').getMany();
+  }
+
+  /** Marks the key revoked unless it already is; whether this call revoked it. */
+  async revoke(id: string, at: number, manager: EntityManager): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(ApiKeyEntity)
+      .set({ revokedAt: at })
+      .where('id = :id AND revoked_at IS NULL', { id })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Platform keys (no tenant) that are not revoked. */
+  activePlatformKeys(manager: EntityManager): Promise<ApiKeyEntity[]> {
+    return manager
+      .getRepository(ApiKeyEntity)
+      .createQueryBuilder('k')
+      .where('k.tenant_id IS NULL AND k.revoked_at IS NULL')
+      .getMany();
+  }
+
   countPlatformAdmins(): Promise<number> {
     return this.db
       .getRepository(ApiKeyEntity)

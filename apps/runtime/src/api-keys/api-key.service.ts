@@ -8,7 +8,33 @@ import { newId, randomToken, sha256 } from '../common/ids.js';
 import { RUNTIME_CONFIG } from '../config/config.js';
 import type { RuntimeConfig } from '../config/config.js';
 import { TenantService } from '../tenants/tenant.service.js';
+import type { ApiKeyEntity } from './api-key.entity.js';
 import { ApiKeyRepository } from './api-key.repository.js';
+
+/** A stored key as the API shows it: never its secret or the secret's hash. */
+export interface KeyView {
+  id: string;
+  tenantId: string | null;
+  name: string | null;
+  scopes: Scope[];
+  createdAt: string;
+  createdBy: string | null;
+  revokedAt: string | null;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function viewOf(key: ApiKeyEntity): KeyView {
+  return {
+    id: key.id,
+    tenantId: key.tenantId,
+    name: key.name,
+    scopes: key.scopes as Scope[],
+    createdAt: iso(key.createdAt)!,
+    createdBy: key.createdBy,
+    revokedAt: iso(key.revokedAt),
+  };
+}
 
 export interface CreatedKey {
   id: string;
@@ -46,20 +72,8 @@ export class ApiKeyService {
     principal: Principal,
     correlationId?: string,
   ): Promise<CreatedKey> {
-    let tenantId: string | null;
-    if (isPlatformAdmin(principal)) {
-      tenantId = input.tenantId ?? null;
-    } else if (principal.tenantId !== null && hasScope(principal, 'admin')) {
-      // A tenant admin mints keys for its own tenant only; naming another tenant reads as "not found".
-      if (input.tenantId !== undefined && input.tenantId !== principal.tenantId) {
-        throw new DomainError('TENANT_NOT_FOUND', `tenant ${input.tenantId} not found`, {
-          id: input.tenantId,
-        });
-      }
-      tenantId = principal.tenantId;
-    } else {
-      throw new DomainError('FORBIDDEN', 'creating API keys needs the admin scope');
-    }
+    // A platform admin mints keys for any tenant (or platform keys), a tenant admin for its own.
+    const tenantId = this.administered(principal, input.tenantId) ?? null;
     if (tenantId !== null && !(await this.tenants.exists(tenantId))) {
       throw new DomainError('TENANT_NOT_FOUND', `tenant ${tenantId} not found`, { id: tenantId });
     }
@@ -106,6 +120,78 @@ export class ApiKeyService {
       );
     });
     return { id, key, scopes: input.scopes, tenantId: input.tenantId, name: input.name };
+  }
+
+  /**
+   * The keys the caller administers: a platform admin sees every key (or one tenant's, or with
+   * `tenantId: null` the platform keys), a tenant admin its own tenant's.
+   */
+  async list(principal: Principal, tenantId?: string | null): Promise<{ keys: KeyView[] }> {
+    const scope = this.administered(principal, tenantId);
+    return { keys: (await this.keys.list(scope)).map(viewOf) };
+  }
+
+  /**
+   * Revokes a key: it is refused from this moment in this process, and in the other processes of a
+   * cluster once their 30 s cache of it runs out. Revoking a revoked key changes nothing. The last
+   * platform admin key stays unless PLUGBOARD_ADMIN_KEY is set, so the runtime never locks its
+   * operator out.
+   */
+  async revoke(id: string, principal: Principal, correlationId?: string): Promise<KeyView> {
+    const key = await this.keys.find(id);
+    const scope = this.administered(principal, undefined);
+    if (!key || (scope !== undefined && key.tenantId !== scope)) {
+      throw new DomainError('API_KEY_NOT_FOUND', `API key ${id} not found`, { id });
+    }
+    const revokedAt = Date.now();
+    await this.keys.transaction(async (manager) => {
+      if (key.tenantId === null && key.scopes.includes('admin') && !this.config.adminKey) {
+        const admins = (await this.keys.activePlatformKeys(manager)).filter(
+          (k) => k.id !== id && k.scopes.includes('admin'),
+        );
+        if (admins.length === 0 && key.revokedAt === null) {
+          throw new DomainError(
+            'LAST_ADMIN_KEY',
+            `API key ${id} is the last platform admin key: create another admin key first, or start the runtime with PLUGBOARD_ADMIN_KEY`,
+            { id },
+          );
+        }
+      }
+      if (!(await this.keys.revoke(id, revokedAt, manager))) return;
+      key.revokedAt = revokedAt;
+      await this.audit.record(
+        {
+          actor: principal,
+          tenantId: key.tenantId,
+          action: 'api-key.revoked',
+          targetType: 'api-key',
+          targetId: id,
+          details: { scopes: key.scopes, name: key.name },
+          correlationId,
+        },
+        manager,
+      );
+    });
+    this.cache.delete(id);
+    return viewOf(key);
+  }
+
+  /**
+   * Whose keys the caller may see and revoke: undefined for all (a platform admin, unless it names
+   * a tenant or null for the platform keys), else one tenant id. Naming another tenant reads as
+   * "not found".
+   */
+  private administered(principal: Principal, tenantId?: string | null): string | null | undefined {
+    if (isPlatformAdmin(principal)) return tenantId;
+    if (principal.tenantId !== null && hasScope(principal, 'admin')) {
+      if (tenantId !== undefined && tenantId !== principal.tenantId) {
+        throw new DomainError('TENANT_NOT_FOUND', `tenant ${String(tenantId)} not found`, {
+          id: tenantId,
+        });
+      }
+      return principal.tenantId;
+    }
+    throw new DomainError('FORBIDDEN', 'managing API keys needs the admin scope');
   }
 
   /** At first start (no platform key stored, none configured) creates one; the caller prints it once. */

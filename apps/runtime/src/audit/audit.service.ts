@@ -12,6 +12,7 @@ export type AuditAction =
   | 'tenant.created'
   | 'tenant.data-key-rewrapped'
   | 'api-key.created'
+  | 'api-key.revoked'
   | 'installation.created'
   | 'installation.updated'
   | 'installation.upgraded'

@@ -24,11 +24,13 @@ export function statusOf(code: DomainErrorCode): number {
     case 'TRIGGER_NOT_FOUND':
     case 'RUN_NOT_FOUND':
     case 'BATCH_NOT_FOUND':
+    case 'API_KEY_NOT_FOUND':
       return 404;
     case 'VERSION_EXISTS':
     case 'IDEMPOTENCY_CONFLICT':
     case 'INSTALLATION_DISABLED':
     case 'ROLLOUT_STATE_CONFLICT':
+    case 'LAST_ADMIN_KEY':
       return 409;
     case 'API_VERSION_UNKNOWN':
       return 400;
