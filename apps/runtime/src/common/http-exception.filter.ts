@@ -90,14 +90,14 @@ function fromHttp(error: unknown): DomainError {
   return new DomainError('INTERNAL', 'internal error');
 }
 
-export interface ErrorReply {
+interface ErrorReply {
   status: number;
   headers: Record<string, string>;
   body: { error: { code: DomainErrorCode; message: string; details?: unknown } };
 }
 
 /** Any error thrown while serving a request, as the status, headers and envelope it answers with. */
-export function errorReply(exception: unknown): ErrorReply {
+function errorReply(exception: unknown): ErrorReply {
   const error = fromHttp(exception);
   const headers: Record<string, string> = {};
   if (error.code === 'RATE_LIMITED') {
@@ -117,18 +117,25 @@ export function errorReply(exception: unknown): ErrorReply {
   };
 }
 
+/** Answers with the error's envelope; a 5xx also goes to `log`, with the error's stack. */
+export function sendError(
+  reply: FastifyReply,
+  error: unknown,
+  log: (detail: string) => void,
+): FastifyReply {
+  const answer = errorReply(error);
+  if (answer.status >= 500) {
+    log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  }
+  return reply.status(answer.status).headers(answer.headers).send(answer.body);
+}
+
 @Catch()
 export class DomainExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const answer = errorReply(exception);
-    if (answer.status >= 500) {
-      this.logger.error(
-        `request failed: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
-      );
-    }
-    void reply.status(answer.status).headers(answer.headers).send(answer.body);
+    void sendError(reply, exception, (detail) => this.logger.error(`request failed: ${detail}`));
   }
 }

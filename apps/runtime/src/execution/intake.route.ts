@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { ApiKeyService } from '../api-keys/api-key.service.js';
 import type { AuthedRequest } from '../auth/auth.decorators.js';
 import { presentedKey, requireScope } from '../auth/auth.guard.js';
-import { errorReply } from '../common/http-exception.filter.js';
+import { sendError } from '../common/http-exception.filter.js';
 import { LOGGER } from '../common/logger.js';
 import { FrontDoorGate } from '../policies/front-door.interceptor.js';
 import { DeprecationGate } from '../versioning/deprecation.interceptor.js';
@@ -122,17 +122,12 @@ export class IntakeRoute {
   }
 
   private fail(error: unknown, reply: FastifyReply): FastifyReply {
-    const answer = errorReply(error);
-    if (answer.status >= 500) {
+    return sendError(reply, error, (detail) =>
       this.logger.error(
-        {
-          err: error instanceof Error ? (error.stack ?? error.message) : String(error),
-          // The events route runs outside the log context (see main.ts), so its lines name the id.
-          correlationId: String(reply.request.id),
-        },
+        // The events route runs outside the log context (see main.ts), so its lines name the id.
+        { err: detail, correlationId: String(reply.request.id) },
         'request failed',
-      );
-    }
-    return reply.status(answer.status).headers(answer.headers).send(answer.body);
+      ),
+    );
   }
 }
