@@ -157,6 +157,24 @@ describe.skipIf(!servicesUp)('cluster mode (PostgreSQL + Redis + worker processe
     }
   });
 
+  it('lists and revokes a key on PostgreSQL: refused at once by the API process, audited', async () => {
+    const created = await call('post', '/v1/api-keys')
+      .send({ tenantId: t.tenantId, scopes: ['runs:read'], name: 'cluster reader' })
+      .expect(201);
+    await call('get', '/v1/runs', created.body.key).expect(200);
+    const listed = await call('get', `/v1/api-keys?tenantId=${t.tenantId}`).expect(200);
+    expect((listed.body.keys as Array<{ id: string }>).map((k) => k.id)).toContain(created.body.id);
+    await call('delete', `/v1/api-keys/${created.body.id}`).expect(200);
+    expect((await call('get', '/v1/runs', created.body.key)).status).toBe(401);
+    const again = await call('delete', `/v1/api-keys/${created.body.id}`).expect(200);
+    expect(again.body.revokedAt).toEqual(expect.any(String));
+    const audit = await call('get', '/v1/audit').expect(200);
+    const revocations = (audit.body.entries as Array<{ action: string; targetId: string }>).filter(
+      (e) => e.action === 'api-key.revoked' && e.targetId === created.body.id,
+    );
+    expect(revocations).toHaveLength(1);
+  });
+
   it('never writes the credentials or the master key into any API or worker log line', () => {
     const secrets = [
       'tok-cluster-tenant-secret-value',
