@@ -1,12 +1,14 @@
 // Intake bench: durable POST /v1/installations/:id/events (validated, de-duplicated, committed to
 // SQLite before the 202) at 50 connections, next to a bare Fastify route that parses the same JSON
 // and answers 202, both measured in this run on this machine, in alternating rounds. The ratio is
-// the figure.
+// the figure. A third target sends the same events each with its own Idempotency-Key, as a client
+// that names its events does.
 //
 // For experiments: BENCH_RUNTIME_ENV='{"NAME":"value"}' adds settings to the runtime's environment,
 // BENCH_VERBOSE=1 shows the runtime's stderr, BENCH_CPU_PROFILE=<dir> writes its CPU profile there,
 // BENCH_NODE_FLAGS='--flag ...' adds Node or V8 flags to the runtime's command line.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
@@ -84,6 +86,8 @@ interface Target {
   port: number;
   path: string;
   headers: Record<string, string>;
+  /** Each request names its event with a new Idempotency-Key (a random UUID, as clients make). */
+  keyed: boolean;
   agent: Agent;
   latencies: number[];
   errors: number;
@@ -91,9 +95,14 @@ interface Target {
   rounds: number[];
 }
 
-function target(port: number, path: string, headers: Record<string, string>): Target {
+function target(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  keyed = false,
+): Target {
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  return { port, path, headers, agent, latencies: [], errors: 0, rounds: [] };
+  return { port, path, headers, keyed, agent, latencies: [], errors: 0, rounds: [] };
 }
 
 /**
@@ -118,6 +127,7 @@ async function round(to: Target, body: (n: number) => string, record: boolean): 
           agent: to.agent,
           headers: {
             ...to.headers,
+            ...(to.keyed ? { 'idempotency-key': randomUUID() } : {}),
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(payload),
           },
@@ -247,9 +257,12 @@ export async function run(): Promise<BenchReport> {
     // conditions of this (shared, noisy) machine. The one not measured is frozen (SIGSTOP): the
     // runtime's dispatcher must not work off the accepted backlog while the bare route is measured.
     const bareTarget = target(barePort, '/events', {});
-    const durableTarget = target(port, `/v1/installations/${String(installation.id)}/events`, {
-      authorization: `Bearer ${String(key.key)}`,
-    });
+    const eventsPath = `/v1/installations/${String(installation.id)}/events`;
+    const auth = { authorization: `Bearer ${String(key.key)}` };
+    const durableTarget = target(port, eventsPath, auth);
+    // The same, each event named by the client: one look-up of the key before the commit, and a
+    // random key written to the idempotency index.
+    const keyedTarget = target(port, eventsPath, auth, true);
     const turn = async (to: Target, record: boolean) => {
       const [run, frozen] = to === bareTarget ? [bare, runtime] : [runtime, bare];
       frozen.kill('SIGSTOP');
@@ -258,20 +271,22 @@ export async function run(): Promise<BenchReport> {
     };
     await turn(bareTarget, false);
     await turn(durableTarget, false);
+    await turn(keyedTarget, false);
     for (let r = 0; r < ROUNDS; r++) {
       await turn(bareTarget, true);
       await turn(durableTarget, true);
+      await turn(keyedTarget, true);
     }
     runtime.kill('SIGCONT');
     bare.kill('SIGCONT');
-    bareTarget.agent.destroy();
-    durableTarget.agent.destroy();
+    for (const t of [bareTarget, durableTarget, keyedTarget]) t.agent.destroy();
     const baseline = summary(bareTarget);
     const durable = summary(durableTarget);
+    const keyed = summary(keyedTarget);
     const ratio = durable.rps / baseline.rps;
     const perRound = durableTarget.rounds.map((d, i) => d / (bareTarget.rounds[i] ?? Infinity));
     return {
-      name: `runtime intake (embedded, SQLite, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${MEASURE_MS / 1000} s each)`,
+      name: `runtime intake (embedded, SQLite, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${MEASURE_MS / 1000} s per target)`,
       figures: [
         {
           label: 'durable POST .../events (committed before 202)',
@@ -285,6 +300,15 @@ export async function run(): Promise<BenchReport> {
         { label: 'lowest ratio of one round', value: Math.min(...perRound), unit: 'ratio' },
         { label: 'highest ratio of one round', value: Math.max(...perRound), unit: 'ratio' },
         { label: 'durable intake non-202 answers', value: durableTarget.errors, unit: 'count' },
+        {
+          label: 'same, each event with its own Idempotency-Key',
+          value: Math.round(keyed.rps),
+          unit: 'req/s',
+          ratio: keyed.rps / baseline.rps,
+        },
+        { label: 'keyed intake latency p50', value: keyed.p50, unit: 'ms' },
+        { label: 'keyed intake latency p99', value: keyed.p99, unit: 'ms' },
+        { label: 'keyed intake non-202 answers', value: keyedTarget.errors, unit: 'count' },
         {
           label: 'bare Fastify POST route (baseline)',
           value: Math.round(baseline.rps),
