@@ -13,7 +13,10 @@ export function makeConnector(partnerUrl: string, overrides: Partial<Definition>
     categories: ['test'],
     publisher: 'Plugboard tests',
     base: { url: partnerUrl, allowedHosts: ['127.0.0.1'] },
-    auth: { type: 'bearer', fields: [{ name: 'webhookSecret', title: 'Webhook signing secret' }] },
+    auth: {
+      type: 'bearer',
+      fields: [{ name: 'webhookSecret', title: 'Webhook signing secret', required: false }],
+    },
     config: {
       type: 'object',
       additionalProperties: false,

@@ -18,7 +18,9 @@ export function checkCredentials(auth: unknown, credentials: unknown): PointerIs
   const a = (auth ?? { type: 'none' }) as { type?: string; fields?: AuthField[] };
   const required = [
     ...(BY_TYPE[a.type ?? 'none'] ?? []),
-    ...(a.fields ?? []).filter((f) => f.required).map((f) => f.name),
+    // An extra field is required unless it says otherwise (the format's default, which the publish
+    // gate's diff and the editor's forms read the same way).
+    ...(a.fields ?? []).filter((f) => f.required !== false).map((f) => f.name),
   ];
   const allowed = new Set([
     ...(BY_TYPE[a.type ?? 'none'] ?? []),
