@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { expect } from 'vitest';
+import { beforeEach, expect, onTestFailed } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { repoRoot } from '../support/runtime.js';
 
@@ -108,4 +108,13 @@ export async function connect(
 /** `expect.poll` with a wait that suits a browser on a loaded machine. */
 export function poll<T>(probe: () => Promise<T> | T): ReturnType<typeof expect.poll<T>> {
   return expect.poll(probe, { timeout: 15_000, interval: 100 });
+}
+
+/** For every test of the file: a failing test leaves a picture of the screen it stopped on. */
+export function snapOnFailure(editor: () => EditorPage | undefined): void {
+  beforeEach(() =>
+    onTestFailed(({ task }) =>
+      editor()?.snap(`failure-${task.name.slice(0, 24).replace(/\W+/g, '-')}`),
+    ),
+  );
 }

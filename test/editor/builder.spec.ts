@@ -1,14 +1,23 @@
 // The editor end to end, as an IT admin and then a tenant use it: build a connector on the canvas,
 // fix what the editor flags, test it, publish it, enable it, send it an event and watch the run.
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../support/api.js';
 import type { Call } from '../support/api.js';
 import { startFakePartner } from '../support/fake-partner.js';
 import type { FakePartner } from '../support/fake-partner.js';
 import { eventually, startRuntime } from '../support/runtime.js';
 import type { RuntimeProcess } from '../support/runtime.js';
-import { connect, dropNode, launch, openEditor, poll, signIn, signOut } from './browser.js';
+import {
+  connect,
+  dropNode,
+  launch,
+  openEditor,
+  poll,
+  signIn,
+  signOut,
+  snapOnFailure,
+} from './browser.js';
 import type { EditorPage } from './browser.js';
 
 let runtime: RuntimeProcess;
@@ -25,12 +34,7 @@ beforeAll(async () => {
   editor = await openEditor(browser, runtime.url);
 }, 90_000);
 
-// A failing step leaves a picture of the screen it failed on.
-beforeEach(() =>
-  onTestFailed(({ task }) =>
-    editor?.snap(`failure-${task.name.slice(0, 24).replace(/\W+/g, '-')}`),
-  ),
-);
+snapOnFailure(() => editor);
 
 afterAll(async () => {
   await editor?.close();

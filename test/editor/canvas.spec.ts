@@ -4,11 +4,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packBundle } from '@plugboard/definition';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../support/api.js';
 import { repoRoot, startRuntime } from '../support/runtime.js';
 import type { RuntimeProcess } from '../support/runtime.js';
-import { artifacts, launch, openEditor, poll, signIn } from './browser.js';
+import { artifacts, launch, openEditor, poll, signIn, snapOnFailure } from './browser.js';
 import type { EditorPage } from './browser.js';
 
 let runtime: RuntimeProcess;
@@ -33,11 +33,7 @@ beforeAll(async () => {
   await signIn(editor.page, runtime.adminKey);
 }, 120_000);
 
-beforeEach(() =>
-  onTestFailed(({ task }) =>
-    editor?.snap(`failure-${task.name.slice(0, 24).replace(/\W+/g, '-')}`),
-  ),
-);
+snapOnFailure(() => editor);
 
 afterAll(async () => {
   await editor?.close();

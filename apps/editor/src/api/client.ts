@@ -458,6 +458,20 @@ export class ApiClient {
     return this.request('GET', `/v1/installations/${encodeURIComponent(id)}`);
   }
 
+  /** Rotates credentials (the whole set is replaced), moves the version range, and so on. */
+  updateInstallation(
+    id: string,
+    body: {
+      version?: string;
+      credentials?: Record<string, string>;
+      config?: JsonObject;
+      name?: string;
+      status?: 'enabled' | 'disabled';
+    },
+  ): Promise<Installation> {
+    return this.request('PATCH', `/v1/installations/${encodeURIComponent(id)}`, body);
+  }
+
   oauthConnection(id: string): Promise<OAuthConnectionState> {
     return this.request('GET', `/v1/installations/${encodeURIComponent(id)}/oauth`);
   }

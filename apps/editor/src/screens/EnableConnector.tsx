@@ -6,52 +6,19 @@ import { IssuesContext } from '../inspector/issues-context.js';
 import type { Schema } from '../inspector/schema.js';
 import { SchemaForm } from '../inspector/SchemaForm.js';
 import { isObject } from '../model.js';
-import type { DefinitionLike, JsonObject } from '../model.js';
+import type { JsonObject } from '../model.js';
 import { href, navigate } from '../router.js';
 import { isAdmin, useSession } from '../session.js';
-import { ConnectorIcon, ErrorBox, Loading, PageHeader } from './shared.js';
-
-interface SecretField {
-  name: string;
-  title: string;
-  description?: string;
-  required: boolean;
-}
-
-/** The credential fields an auth type needs (DESIGN "auth"), then the definition's extra secrets. */
-export function secretFieldsOf(definition: DefinitionLike): SecretField[] {
-  const auth = isObject(definition.auth) ? definition.auth : { type: 'none' };
-  const base: Record<string, Array<[string, string]>> = {
-    none: [],
-    apiKey: [['apiKey', 'API key']],
-    bearer: [['token', 'Token']],
-    basic: [
-      ['username', 'Username'],
-      ['password', 'Password'],
-    ],
-    oauth2ClientCredentials: [
-      ['clientId', 'Client id'],
-      ['clientSecret', 'Client secret'],
-    ],
-    // Tokens come from Connect on the installation page, never typed in.
-    oauth2AuthorizationCode: [],
-  };
-  const fields: SecretField[] = (base[String(auth.type)] ?? []).map(([name, title]) => ({
-    name,
-    title,
-    required: true,
-  }));
-  for (const extra of Array.isArray(auth.fields) ? (auth.fields as JsonObject[]) : []) {
-    if (typeof extra.name !== 'string') continue;
-    fields.push({
-      name: extra.name,
-      title: typeof extra.title === 'string' ? extra.title : extra.name,
-      description: typeof extra.description === 'string' ? extra.description : undefined,
-      required: extra.required !== false,
-    });
-  }
-  return fields;
-}
+import {
+  ConnectorIcon,
+  ErrorBox,
+  filledSecrets,
+  FormActions,
+  Loading,
+  PageHeader,
+  SecretFields,
+  secretFieldsOf,
+} from './shared.js';
 
 export function EnableConnector({
   connectorId,
@@ -92,12 +59,11 @@ export function EnableConnector({
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     await run(async () => {
-      const credentials = Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== ''));
       const created = await api.createInstallation({
         connectorId,
         version: range ?? `^${loaded.data?.version}`,
         config,
-        credentials,
+        credentials: filledSecrets(secrets),
         ...(admin && tenantId ? { tenantId } : {}),
       });
       // Secrets are write-only: nothing of them stays in this page's state once sent.
@@ -166,32 +132,8 @@ export function EnableConnector({
         )}
         <h2>Credentials</h2>
         {fields.length === 0 && <p className="muted">No credentials needed.</p>}
-        {fields.map((f) => (
-          <div className="field" key={f.name}>
-            <label className="field-label" htmlFor={`secret-${f.name}`}>
-              {f.title}
-              {f.required && <span className="required">*</span>}
-            </label>
-            <input
-              id={`secret-${f.name}`}
-              className="input"
-              type="password"
-              autoComplete="new-password"
-              required={f.required}
-              value={secrets[f.name] ?? ''}
-              onChange={(e) => setSecrets({ ...secrets, [f.name]: e.target.value })}
-            />
-            <p className="help">{f.description ?? 'Stored encrypted; it is never shown again.'}</p>
-          </div>
-        ))}
-        {error && (
-          <p className="error-text" role="alert">
-            {error}
-          </p>
-        )}
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? 'Enabling…' : 'Enable connector'}
-        </button>
+        <SecretFields fields={fields} values={secrets} onChange={setSecrets} idPrefix="secret" />
+        <FormActions busy={busy} error={error} label="Enable connector" busyLabel="Enabling…" />
       </form>
     </div>
   );

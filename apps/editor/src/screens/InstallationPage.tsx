@@ -3,9 +3,11 @@ import { describeError } from '../api/client.js';
 import type { RunSummary } from '../api/client.js';
 import { useAsync } from '../hooks.js';
 import { href } from '../router.js';
-import { useSession } from '../session.js';
+import { isAdmin, useSession } from '../session.js';
+import { ChangeVersion } from './ChangeVersion.js';
 import { healthFromApi, healthFromRuns } from './health.js';
 import { OAuthConnection } from './OAuthConnection.js';
+import { RotateCredentials } from './RotateCredentials.js';
 import type { HealthView } from './health.js';
 import { ErrorBox, formatTime, Loading, PageHeader, TableHead } from './shared.js';
 
@@ -45,7 +47,8 @@ function Metrics({ health }: { health: HealthView }) {
 }
 
 export function InstallationPage({ id }: { id: string }) {
-  const { api } = useSession();
+  const { api, identity } = useSession();
+  const canChange = isAdmin(identity) || identity.scopes.includes('installations:write');
   const installation = useAsync(() => api.getInstallation(id), [api, id]);
   // Health comes from the runtime when it serves the route, else from the recent runs shown here.
   const health = useAsync(
@@ -103,6 +106,12 @@ export function InstallationPage({ id }: { id: string }) {
         {inst.range ? ` (range ${inst.range})` : ''}
       </p>
       <OAuthConnection id={inst.id} />
+      {canChange && (
+        <section aria-label="Settings" className="installation-settings">
+          <ChangeVersion installation={inst} onChanged={installation.reload} />
+          <RotateCredentials id={inst.id} connectorId={inst.connectorId} version={inst.version} />
+        </section>
+      )}
       <section>
         <h2>Health</h2>
         {health.error && <ErrorBox error={health.error} />}

@@ -1,4 +1,6 @@
 import type { ReactNode } from 'react';
+import { isObject } from '../model.js';
+import type { DefinitionLike, JsonObject } from '../model.js';
 
 export function ConnectorIcon({
   icon,
@@ -106,5 +108,124 @@ export function TableHead({
         })}
       </tr>
     </thead>
+  );
+}
+
+export interface SecretField {
+  name: string;
+  title: string;
+  description?: string;
+  required: boolean;
+}
+
+/** The credential fields an auth type needs (DESIGN "auth"), then the definition's extra secrets. */
+export function secretFieldsOf(definition: DefinitionLike): SecretField[] {
+  const auth = isObject(definition.auth) ? definition.auth : { type: 'none' };
+  const base: Record<string, Array<[string, string]>> = {
+    none: [],
+    apiKey: [['apiKey', 'API key']],
+    bearer: [['token', 'Token']],
+    basic: [
+      ['username', 'Username'],
+      ['password', 'Password'],
+    ],
+    oauth2ClientCredentials: [
+      ['clientId', 'Client id'],
+      ['clientSecret', 'Client secret'],
+    ],
+    // Tokens come from Connect on the installation page, never typed in.
+    oauth2AuthorizationCode: [],
+  };
+  const fields: SecretField[] = (base[String(auth.type)] ?? []).map(([name, title]) => ({
+    name,
+    title,
+    required: true,
+  }));
+  for (const extra of Array.isArray(auth.fields) ? (auth.fields as JsonObject[]) : []) {
+    if (typeof extra.name !== 'string') continue;
+    fields.push({
+      name: extra.name,
+      title: typeof extra.title === 'string' ? extra.title : extra.name,
+      description: typeof extra.description === 'string' ? extra.description : undefined,
+      required: extra.required !== false,
+    });
+  }
+  return fields;
+}
+
+/** The secrets to send: a field left empty is not sent at all, rather than sent as "". */
+export function filledSecrets(values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''));
+}
+
+/**
+ * Write-only credential inputs: password fields that start empty and show only what is being typed.
+ * `idPrefix` keeps the ids of two such forms apart.
+ */
+export function SecretFields({
+  fields,
+  values,
+  onChange,
+  idPrefix,
+}: {
+  fields: SecretField[];
+  values: Record<string, string>;
+  onChange: (values: Record<string, string>) => void;
+  idPrefix: string;
+}) {
+  return (
+    <>
+      {fields.map((f) => (
+        <div className="field" key={f.name}>
+          <label className="field-label" htmlFor={`${idPrefix}-${f.name}`}>
+            {f.title}
+            {f.required && <span className="required">*</span>}
+          </label>
+          <input
+            id={`${idPrefix}-${f.name}`}
+            className="input"
+            type="password"
+            autoComplete="new-password"
+            required={f.required}
+            value={values[f.name] ?? ''}
+            onChange={(e) => onChange({ ...values, [f.name]: e.target.value })}
+          />
+          <p className="help">{f.description ?? 'Stored encrypted; it is never shown again.'}</p>
+        </div>
+      ))}
+    </>
+  );
+}
+
+/** The end of a form: what the last submit achieved or why it failed, and the submit button. */
+export function FormActions({
+  busy,
+  error,
+  done,
+  label,
+  busyLabel,
+}: {
+  busy: boolean;
+  error: string | null | undefined;
+  done?: ReactNode;
+  label: string;
+  busyLabel: string;
+}) {
+  return (
+    <>
+      {done && (
+        <p className="ok-text" role="status">
+          {done}
+        </p>
+      )}
+      {error && (
+        <p className="error-text" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="btn btn-primary" disabled={busy}>
+        {busy ? busyLabel : label}
+      </button>
+    </>
   );
 }
