@@ -175,6 +175,31 @@ describe.skipIf(!servicesUp)('cluster mode (PostgreSQL + Redis + worker processe
     expect(revocations).toHaveLength(1);
   });
 
+  it('refuses a revoked key within a second on every API process, not only the one that revoked it', async () => {
+    const second = await startRuntime({ env });
+    everyProcess.push(second);
+    try {
+      const created = await call('post', '/v1/api-keys')
+        .send({ tenantId: t.tenantId, scopes: ['runs:read'] })
+        .expect(201);
+      const other = api(second);
+      // Authenticated, so the second process holds the key in its cache.
+      await other('get', '/v1/runs', created.body.key).expect(200);
+      await call('delete', `/v1/api-keys/${created.body.id}`).expect(200);
+      const refusedAt = Date.now();
+      await eventually(
+        async () =>
+          (await other('get', '/v1/runs', created.body.key)).status === 401 ? true : undefined,
+        1000,
+        50,
+      );
+      // Well inside the 30 s the second process would otherwise keep the key cached.
+      expect(Date.now() - refusedAt).toBeLessThan(1000);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('never writes the credentials or the master key into any API or worker log line', () => {
     const secrets = [
       'tok-cluster-tenant-secret-value',

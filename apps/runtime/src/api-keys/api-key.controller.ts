@@ -49,7 +49,7 @@ export class ApiKeyController {
   @RequireScopes('admin')
   @ApiOperation({
     summary:
-      'Revoke an API key (audited); refused at once here, by other cluster processes within 30 s',
+      'Revoke an API key (audited); every process refuses it at once (over Redis in cluster mode)',
   })
   revoke(
     @Param('id') id: string,

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { OnModuleDestroy } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal, Scope } from '../auth/principal.js';
 import { hasScope, isPlatformAdmin } from '../auth/principal.js';
@@ -10,6 +11,8 @@ import type { RuntimeConfig } from '../config/config.js';
 import { TenantService } from '../tenants/tenant.service.js';
 import type { ApiKeyEntity } from './api-key.entity.js';
 import { ApiKeyRepository } from './api-key.repository.js';
+import { KEY_REVOCATIONS } from './key-revocations.js';
+import type { KeyRevocations } from './key-revocations.js';
 
 /** A stored key as the API shows it: never its secret or the secret's hash. */
 export interface KeyView {
@@ -53,7 +56,7 @@ function equalHashes(a: string, b: string): boolean {
 }
 
 @Injectable()
-export class ApiKeyService {
+export class ApiKeyService implements OnModuleDestroy {
   private readonly cache = new Map<string, { principal: Principal; hash: string; at: number }>();
   /** The configured admin key's hash, made once: every request's key is compared with it. */
   private readonly adminHash: string | undefined;
@@ -63,8 +66,15 @@ export class ApiKeyService {
     @Inject(TenantService) private readonly tenants: TenantService,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
+    @Optional() @Inject(KEY_REVOCATIONS) private readonly revocations?: KeyRevocations | null,
   ) {
     this.adminHash = config.adminKey === undefined ? undefined : sha256(config.adminKey);
+    // A key another process revoked leaves this process's cache at once, not in up to 30 s.
+    revocations?.subscribe((keyId) => this.cache.delete(keyId));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.revocations?.close();
   }
 
   async create(
@@ -133,7 +143,8 @@ export class ApiKeyService {
 
   /**
    * Revokes a key: it is refused from this moment in this process, and in the other processes of a
-   * cluster once their 30 s cache of it runs out. Revoking a revoked key changes nothing. The last
+   * cluster as soon as they hear of it over Redis (or, with Redis unreachable, once their 30 s
+   * cache of it runs out). Revoking a revoked key changes nothing. The last
    * platform admin key stays unless PLUGBOARD_ADMIN_KEY is set, so the runtime never locks its
    * operator out.
    */
@@ -173,6 +184,7 @@ export class ApiKeyService {
       );
     });
     this.cache.delete(id);
+    await this.revocations?.publish(id);
     return viewOf(key);
   }
 
