@@ -67,7 +67,12 @@ export class RedisKeyRevocations implements KeyRevocations {
 
   async close(): Promise<void> {
     await Promise.all(
-      [this.publisher, this.subscriber].map((redis) => redis?.quit().catch(() => undefined)),
+      [this.publisher, this.subscriber].map(async (redis) => {
+        if (!redis) return;
+        // QUIT would wait in the offline queue of a connection that never came up.
+        if (redis.status !== 'ready') return redis.disconnect();
+        await redis.quit().catch(() => undefined);
+      }),
     );
   }
 }
