@@ -27,12 +27,12 @@ export class DeprecationGate {
 
   async admit(installationId: string, principal: Principal, reply: FastifyReply): Promise<void> {
     let installation: InstallationEntity;
-    let status: Awaited<ReturnType<DeprecationService['statusOf']>>;
+    let status: Awaited<ReturnType<DeprecationService['versionStatusOf']>>;
     try {
-      // The service's cached read: this runs on the intake hot path. A missing or foreign
+      // The service's cached reads: this runs on the intake hot path. A missing or foreign
       // installation is left to the handler, which answers 404.
       installation = await this.installations.find(installationId, principal);
-      status = await this.deprecations.statusOf(installation);
+      status = await this.deprecations.versionStatusOf(installation);
     } catch {
       return;
     }
@@ -41,7 +41,12 @@ export class DeprecationGate {
       deprecationHeaders(status.deprecation, status.version),
     ))
       void reply.header(name, value);
-    if (status.sunset) throw this.deprecations.sunsetError(installation, status);
+    // Only a refusal names the version to move to, so only a refusal looks for it.
+    if (status.sunset)
+      throw this.deprecations.sunsetError(
+        installation,
+        await this.deprecations.statusOf(installation),
+      );
   }
 }
 

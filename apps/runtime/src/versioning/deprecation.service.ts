@@ -62,16 +62,22 @@ export class DeprecationService {
     return later.find((v) => semver.major(v) === semver.major(version.version)) ?? later[0] ?? null;
   }
 
-  /** What an installation's callers and its health should be told about its version. */
-  async statusOf(installation: InstallationEntity) {
+  /**
+   * Whether an installation's version is deprecated or sunset, from the cached version alone: the
+   * check every call through the installation makes, so it leaves out the successor look-up.
+   */
+  async versionStatusOf(installation: InstallationEntity) {
     const version = await this.catalog.getVersion(installation.connectorId, installation.version);
     const deprecation = deprecationOf(version);
-    if (!deprecation) return { version, deprecation: null, sunset: false, moveTo: null };
+    return { version, deprecation, sunset: deprecation ? isSunset(deprecation) : false };
+  }
+
+  /** What an installation's callers and its health should be told about its version. */
+  async statusOf(installation: InstallationEntity) {
+    const status = await this.versionStatusOf(installation);
     return {
-      version,
-      deprecation,
-      sunset: isSunset(deprecation),
-      moveTo: await this.successor(version),
+      ...status,
+      moveTo: status.deprecation ? await this.successor(status.version) : null,
     };
   }
 
