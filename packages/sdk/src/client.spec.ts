@@ -14,10 +14,11 @@ describe('createClient', () => {
     answer = (r) => {
       const echo = { path: r.path, method: r.method };
       // List routes answer { <collection>: [...] }; the client hands back the array.
-      const collection = /^\/v1\/(connectors|installations|runs)(\?|$)/.exec(r.path)?.[1];
+      const collection = /^\/v1\/(connectors|installations|runs|api-keys)(\?|$)/.exec(r.path)?.[1];
+      const field = collection === 'api-keys' ? 'keys' : collection;
       return {
         status: 200,
-        body: r.method === 'GET' && collection ? { [collection]: [echo] } : echo,
+        body: r.method === 'GET' && field ? { [field]: [echo] } : echo,
       };
     };
     const client = createClient({
@@ -54,11 +55,16 @@ describe('createClient', () => {
       [client.batches.get('b1'), 'GET', '/v1/batches/b1'],
       [client.runs.replay('run1'), 'POST', '/v1/runs/run1/replay'],
       [client.batches.replay('b1', { items: [2] }), 'POST', '/v1/batches/b1/replay'],
+      [client.apiKeys.create({ scopes: ['runs:read'] }), 'POST', '/v1/api-keys'],
+      [client.apiKeys.revoke('k/1'), 'DELETE', '/v1/api-keys/k%2F1'],
     ];
     for (const [call, method, path] of calls) expect(await call).toEqual({ method, path });
     expect(await client.connectors.list()).toEqual([{ method: 'GET', path: '/v1/connectors' }]);
     expect(await client.installations.list()).toEqual([
       { method: 'GET', path: '/v1/installations' },
+    ]);
+    expect(await client.apiKeys.list({ tenantId: 't1' })).toEqual([
+      { method: 'GET', path: '/v1/api-keys?tenantId=t1' },
     ]);
     expect(await client.runs.list({ installationId: 'in1', limit: 5 })).toEqual([
       { method: 'GET', path: '/v1/runs?installationId=in1&limit=5' },

@@ -144,6 +144,31 @@ export interface CatalogVersion extends VersionSummary {
   report?: PublishReport;
 }
 
+/** An API key as the runtime lists it: never its secret. */
+export interface ApiKey {
+  id: string;
+  /** The tenant it belongs to; null for a platform key. */
+  tenantId: string | null;
+  name: string | null;
+  scopes: string[];
+  /** ISO 8601. */
+  createdAt: string;
+  /** The id of the key that created it, or `system` for the first-start admin key. */
+  createdBy: string | null;
+  /** ISO 8601 once revoked; a revoked key is refused. */
+  revokedAt: string | null;
+}
+
+/** The answer to `POST /v1/api-keys`: the only time `key` is ever shown. */
+export interface CreatedApiKey {
+  id: string;
+  /** `pb_<id>_<secret>`, to send as `Authorization: Bearer ...`. Store it now. */
+  key: string;
+  scopes: string[];
+  tenantId: string | null;
+  name: string | null;
+}
+
 /** Body of `POST /v1/installations`. */
 export interface CreateInstallation {
   /** The catalog connector to install. */
@@ -467,6 +492,15 @@ export interface PlugboardClient {
     /** `POST /v1/batches/:id/replay`: re-run the batch's failed items, or the named ones (indexes or event ids). */
     replay(id: string, body?: { items?: Array<string | number> }): Promise<unknown>;
   };
+  /** Keys of the tenants the calling (admin) key administers. */
+  apiKeys: {
+    /** `POST /v1/api-keys`: a platform admin names the tenant (none: a platform key). */
+    create(body: { tenantId?: string; scopes: string[]; name?: string }): Promise<CreatedApiKey>;
+    /** `GET /v1/api-keys`: every key the caller administers, or one tenant's. */
+    list(query?: { tenantId?: string }): Promise<ApiKey[]>;
+    /** `DELETE /v1/api-keys/:id`: revoke; every runtime process refuses the key from then on. */
+    revoke(id: string): Promise<ApiKey>;
+  };
   /** Any other route, with the same authentication and error handling. */
   request<T = unknown>(method: string, path: string, options?: RequestOptions): Promise<T>;
 }
@@ -621,6 +655,11 @@ export function createClient(options: ClientOptions): PlugboardClient {
       get: (batchId) => request('GET', `/v1/batches/${id(batchId)}`),
       replay: (batchId, body) =>
         request('POST', `/v1/batches/${id(batchId)}/replay`, { body: body ?? {} }),
+    },
+    apiKeys: {
+      create: (body) => request('POST', '/v1/api-keys', { body }),
+      list: (query) => list('/v1/api-keys', 'keys', query),
+      revoke: (keyId) => request('DELETE', `/v1/api-keys/${id(keyId)}`),
     },
     request,
   };

@@ -45,11 +45,13 @@ export function defineConnector(definition: ConnectorDefinition): ConnectorDefin
 export {
   createClient,
   PlugboardApiError,
+  type ApiKey,
   type Batch,
   type CatalogConnector,
   type CatalogEntry,
   type ChangelogEntry,
   type ContractRun,
+  type CreatedApiKey,
   type CatalogVersion,
   type ClientOptions,
   type CreateInstallation,
