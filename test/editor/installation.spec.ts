@@ -4,11 +4,11 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TENANT_SCOPES, api, publish } from '../support/api.js';
 import type { Call } from '../support/api.js';
-import { makeConnector } from '../support/factories.js';
 import { startFakePartner } from '../support/fake-partner.js';
 import type { FakePartner } from '../support/fake-partner.js';
 import { startRuntime } from '../support/runtime.js';
 import type { RuntimeProcess } from '../support/runtime.js';
+import { v1, v11 } from '../versioning/helpers.js';
 import { launch, openEditor, poll, signIn, snapOnFailure } from './browser.js';
 import type { EditorPage } from './browser.js';
 
@@ -28,15 +28,8 @@ beforeAll(async () => {
   partner = await startFakePartner();
   runtime = await startRuntime();
   call = api(runtime);
-  const v1 = makeConnector(partner.url);
-  await publish(call, v1);
-  // 1.1.0: `send` gains an optional field, a compatible change.
-  const v11 = structuredClone(v1);
-  v11.version = '1.1.0';
-  const send = (v11.actions as Record<string, { input: { properties: Record<string, unknown> } }>)
-    .send!;
-  send.input.properties.priority = { type: 'string' };
-  await publish(call, v11);
+  await publish(call, v1(partner.url, 'acme'));
+  await publish(call, v11(partner.url, 'acme'));
   const tenant = await call('post', '/v1/tenants').send({ name: 'initech' }).expect(201);
   const key = await call('post', '/v1/api-keys')
     .send({ tenantId: tenant.body.id, scopes: TENANT_SCOPES, name: 'ui' })

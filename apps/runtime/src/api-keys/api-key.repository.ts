@@ -15,11 +15,10 @@ export class ApiKeyRepository {
     await (manager ?? this.db.manager).insert(ApiKeyEntity, key);
   }
 
-  /** Keys of one tenant (a tenant id), platform keys (null) or all (undefined), oldest first. */
-  list(tenantId: string | null | undefined): Promise<ApiKeyEntity[]> {
+  /** Keys of one tenant, or all of them (no tenant named), oldest first. */
+  list(tenantId: string | undefined): Promise<ApiKeyEntity[]> {
     const query = this.db.getRepository(ApiKeyEntity).createQueryBuilder('k');
-    if (tenantId === null) query.where('k.tenant_id IS NULL');
-    else if (tenantId !== undefined) query.where('k.tenant_id = :tenantId', { tenantId });
+    if (tenantId !== undefined) query.where('k.tenant_id = :tenantId', { tenantId });
     return query.orderBy('k.created_at', 'ASC').addOrderBy('k.id', 'ASC').getMany();
   }
 

@@ -13,6 +13,7 @@ import type { ApiKeyEntity } from './api-key.entity.js';
 import { ApiKeyRepository } from './api-key.repository.js';
 import { KEY_REVOCATIONS } from './key-revocations.js';
 import type { KeyRevocations } from './key-revocations.js';
+import { iso } from '../common/iso.js';
 
 /** A stored key as the API shows it: never its secret or the secret's hash. */
 export interface KeyView {
@@ -25,15 +26,13 @@ export interface KeyView {
   revokedAt: string | null;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
 function viewOf(key: ApiKeyEntity): KeyView {
   return {
     id: key.id,
     tenantId: key.tenantId,
     name: key.name,
     scopes: key.scopes as Scope[],
-    createdAt: iso(key.createdAt)!,
+    createdAt: iso(key.createdAt),
     createdBy: key.createdBy,
     revokedAt: iso(key.revokedAt),
   };
@@ -132,11 +131,8 @@ export class ApiKeyService implements OnModuleDestroy {
     return { id, key, scopes: input.scopes, tenantId: input.tenantId, name: input.name };
   }
 
-  /**
-   * The keys the caller administers: a platform admin sees every key (or one tenant's, or with
-   * `tenantId: null` the platform keys), a tenant admin its own tenant's.
-   */
-  async list(principal: Principal, tenantId?: string | null): Promise<{ keys: KeyView[] }> {
+  /** The keys the caller administers: a platform admin every key (or one tenant's), a tenant admin its own tenant's. */
+  async list(principal: Principal, tenantId?: string): Promise<{ keys: KeyView[] }> {
     const scope = this.administered(principal, tenantId);
     return { keys: (await this.keys.list(scope)).map(viewOf) };
   }
@@ -154,13 +150,14 @@ export class ApiKeyService implements OnModuleDestroy {
     if (!key || (scope !== undefined && key.tenantId !== scope)) {
       throw new DomainError('API_KEY_NOT_FOUND', `API key ${id} not found`, { id });
     }
+    if (key.revokedAt !== null) return viewOf(key);
     const revokedAt = Date.now();
     await this.keys.transaction(async (manager) => {
       if (key.tenantId === null && key.scopes.includes('admin') && !this.config.adminKey) {
-        const admins = (await this.keys.activePlatformKeys(manager)).filter(
+        const others = (await this.keys.activePlatformKeys(manager)).filter(
           (k) => k.id !== id && k.scopes.includes('admin'),
         );
-        if (admins.length === 0 && key.revokedAt === null) {
+        if (others.length === 0) {
           throw new DomainError(
             'LAST_ADMIN_KEY',
             `API key ${id} is the last platform admin key: create another admin key first, or start the runtime with PLUGBOARD_ADMIN_KEY`,
@@ -168,6 +165,7 @@ export class ApiKeyService implements OnModuleDestroy {
           );
         }
       }
+      // A concurrent revoke of the same key got there first: its answer and audit entry stand.
       if (!(await this.keys.revoke(id, revokedAt, manager))) return;
       key.revokedAt = revokedAt;
       await this.audit.record(
@@ -189,15 +187,14 @@ export class ApiKeyService implements OnModuleDestroy {
   }
 
   /**
-   * Whose keys the caller may see and revoke: undefined for all (a platform admin, unless it names
-   * a tenant or null for the platform keys), else one tenant id. Naming another tenant reads as
-   * "not found".
+   * Whose keys the caller may see, create and revoke: undefined for all (a platform admin, unless it
+   * names a tenant), else one tenant id. A tenant admin naming another tenant reads as "not found".
    */
-  private administered(principal: Principal, tenantId?: string | null): string | null | undefined {
+  private administered(principal: Principal, tenantId?: string): string | undefined {
     if (isPlatformAdmin(principal)) return tenantId;
     if (principal.tenantId !== null && hasScope(principal, 'admin')) {
       if (tenantId !== undefined && tenantId !== principal.tenantId) {
-        throw new DomainError('TENANT_NOT_FOUND', `tenant ${String(tenantId)} not found`, {
+        throw new DomainError('TENANT_NOT_FOUND', `tenant ${tenantId} not found`, {
           id: tenantId,
         });
       }

@@ -18,24 +18,15 @@ export interface KeyRevocations {
 /** Over Redis pub/sub: one connection publishes, one listens (a listening connection does nothing else). */
 export class RedisKeyRevocations implements KeyRevocations {
   private readonly publisher: Redis;
-  private subscriber: Redis | null = null;
+  private readonly subscriber: Redis;
 
   constructor(
-    private readonly url: string,
+    url: string,
     private readonly channel: string,
     private readonly logger: Logger,
   ) {
-    this.publisher = this.connect();
-  }
-
-  private connect(): Redis {
-    const redis = new Redis(this.url, {
-      maxRetriesPerRequest: 1,
-      retryStrategy: (times) => Math.min(times * 200, 2000),
-    });
-    // ioredis prints every connection error without a listener; publish reports its own failures.
-    redis.on('error', () => undefined);
-    return redis;
+    this.publisher = connect(url);
+    this.subscriber = connect(url);
   }
 
   async publish(keyId: string): Promise<void> {
@@ -50,12 +41,11 @@ export class RedisKeyRevocations implements KeyRevocations {
   }
 
   subscribe(onRevoked: (keyId: string) => void): void {
-    const subscriber = (this.subscriber ??= this.connect());
-    subscriber.on('message', (channel: string, keyId: string) => {
+    this.subscriber.on('message', (channel: string, keyId: string) => {
       if (channel === this.channel) onRevoked(keyId);
     });
     // ioredis subscribes again by itself after a reconnect.
-    subscriber
+    this.subscriber
       .subscribe(this.channel)
       .catch((error: unknown) =>
         this.logger.warn(
@@ -68,11 +58,20 @@ export class RedisKeyRevocations implements KeyRevocations {
   async close(): Promise<void> {
     await Promise.all(
       [this.publisher, this.subscriber].map(async (redis) => {
-        if (!redis) return;
         // QUIT would wait in the offline queue of a connection that never came up.
         if (redis.status !== 'ready') return redis.disconnect();
         await redis.quit().catch(() => undefined);
       }),
     );
   }
+}
+
+function connect(url: string): Redis {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  });
+  // ioredis prints every connection error without a listener; publish and subscribe report their own.
+  redis.on('error', () => undefined);
+  return redis;
 }

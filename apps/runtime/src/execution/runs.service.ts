@@ -13,8 +13,7 @@ import { QUEUE } from './queue.js';
 import type { WorkQueue } from './queue.js';
 import type { RunEntity } from './run.entity.js';
 import { RunRepository } from './run.repository.js';
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+import { iso } from '../common/iso.js';
 
 function attemptView(a: AttemptEntity) {
   return {

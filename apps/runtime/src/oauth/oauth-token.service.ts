@@ -14,6 +14,7 @@ import { OAuthGrantError, requestToken } from './oauth-client.js';
 import type { AuthorizationCodeAuth, TokenGrant, TokenTransport } from './oauth-client.js';
 import { OAuthRepository } from './oauth.repository.js';
 import type { Db, OAuthTokenRow } from './oauth.repository.js';
+import { iso } from '../common/iso.js';
 
 export interface InstallationRef {
   id: string;
@@ -138,7 +139,6 @@ export class OAuthTokenService {
 
   async connection(installationId: string): Promise<ConnectionView> {
     const row = await this.repository.findTokens(installationId);
-    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     if (!row)
       return {
         state: 'not_connected',

@@ -14,10 +14,10 @@ import { MetricsService } from './metrics.service.js';
 import { ObservabilityRepository } from './observability.repository.js';
 import type { AlertRow } from './observability.repository.js';
 import { objectivesFrom, windowFigures } from './slo.js';
+import { iso } from '../common/iso.js';
 
 const HOUR = 3_600_000;
 const SHORT_BURN_WINDOW = 5 * 60_000;
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export function alertView(a: AlertRow) {
   return {

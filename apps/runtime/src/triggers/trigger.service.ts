@@ -7,8 +7,7 @@ import { RouteRepository } from '../routes/route.repository.js';
 import type { TriggerShape } from '../routes/route-expressions.js';
 import type { TriggerStateEntity } from './trigger-state.entity.js';
 import { TriggerRepository } from './trigger.repository.js';
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+import { iso } from '../common/iso.js';
 
 function pollView(shape: TriggerShape, state: TriggerStateEntity | undefined, now: number) {
   const intervalMs = Math.max(1000, shape.poll?.intervalMs ?? 60_000);

@@ -43,10 +43,10 @@ export class DeprecationGate {
       void reply.header(name, value);
     // Only a refusal names the version to move to, so only a refusal looks for it.
     if (status.sunset)
-      throw this.deprecations.sunsetError(
-        installation,
-        await this.deprecations.statusOf(installation),
-      );
+      throw this.deprecations.sunsetError(installation, {
+        ...status,
+        moveTo: await this.deprecations.successor(status.version),
+      });
   }
 }
 
